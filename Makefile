@@ -1,0 +1,56 @@
+# Connection Check — developer entry points. See README.md.
+#   make run    the app: the window where there is a display, else a check in the terminal
+#   make test   every test (installs what the tests need on first use)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-lock
+
+# Debian packages the tests need: the censorship lab (iptables, iproute2, coturn),
+# real windows for screenshots (xvfb + xcb libraries), Qt's runtime libraries.
+SYSTEM_PACKAGES := iptables iproute2 coturn xvfb xauth libxcb-icccm4 libxcb-keysyms1 \
+	libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 libxkbcommon0 \
+	libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core dpkg-dev
+
+.PHONY: run test lint typecheck pytest sysdeps venv clean dist screenshots bench
+
+venv: $(STAMP)
+
+# The virtual environment is made from the lock file once; it is remade only when the lock changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+run: $(STAMP)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(BIN)/conncheck; else $(BIN)/conncheck check; fi
+
+sysdeps:
+	@bash .ci/system-deps.sh $(SYSTEM_PACKAGES)
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests benchmarks build
+	$(BIN)/python -m app.knowledge.check_translations
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test: sysdeps $(STAMP) lint typecheck pytest
+
+screenshots: sysdeps $(STAMP)
+	$(BIN)/python -m app.ui.screenshots docs/screenshots
+
+dist: $(STAMP)
+	bash build/linux/make-dist.sh
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var dist

@@ -1,0 +1,70 @@
+"""Facts in, diagnosis out: the one entry point of the analysis. Pure: no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from app.analysis.evidence import Outcome, evidence
+from app.analysis.model import Cause, CauseId, Diagnosis, ServiceResult, Verdict
+from app.analysis.network import analyze_network
+from app.analysis.verdicts import feature_verdict, service_verdict
+from app.catalog import Catalog, Restriction
+from app.engine.interfaces import InterfaceSnapshot
+from app.engine.model import USER_FEATURES, Observation, Role
+
+
+def diagnose(
+    observations: Sequence[Observation],
+    catalog: Catalog,
+    interfaces: InterfaceSnapshot | None = None,
+    *,
+    features: Sequence[str] | None = None,
+    date: dt.date | None = None,
+) -> Diagnosis:
+    net = analyze_network(observations, interfaces)
+    wanted = [f.value for f in USER_FEATURES if features is None or f.value in features]
+    results = []
+    for feature in wanted:
+        mine = [o for o in observations if o.feature == feature]
+        services: list[ServiceResult] = []
+        for service in catalog.services(feature):
+            own = [o for o in mine if o.service == service and o.role == Role.SERVICE.value]
+            result = service_verdict(service, own, net)
+            note = _matching_restriction(catalog, feature, result, date)
+            if note is not None:
+                result = ServiceResult(result.service, result.verdict, result.causes, note.id)
+            services.append(result)
+        extra = _reference_causes(mine) if net.result.status.value == "online" else ()
+        results.append(feature_verdict(feature, services, extra))
+    return Diagnosis(
+        network=net.result,
+        features=tuple(results),
+        catalog_name=catalog.name,
+        catalog_version=catalog.version,
+        date=date or dt.date.today(),
+    )
+
+
+def _reference_causes(observations: Sequence[Observation]) -> tuple[Cause, ...]:
+    """Reference servers (public STUN) that all fail say something about the feature as a whole."""
+    refs = [o for o in observations if o.role == Role.REFERENCE_STUN.value]
+    evs = [evidence(o) for o in refs]
+    judged = [e for e in evs if e.outcome != Outcome.NO_EVIDENCE]
+    if judged and all(e.outcome == Outcome.FAILED for e in judged):
+        return (Cause(CauseId.STUN_BLOCKED, tuple(e.check_id for e in judged)),)
+    return ()
+
+
+def _matching_restriction(catalog: Catalog, feature: str, result: ServiceResult,
+                          date: dt.date | None) -> Restriction | None:
+    """A dated note that matches a *measured* problem. A note never makes a verdict."""
+    if result.verdict not in (Verdict.BLOCKED, Verdict.DEGRADED):
+        return None
+    today = date or dt.date.today()
+    notes = [
+        r for r in catalog.restrictions
+        if r.feature == feature and result.service in r.services
+        and (not catalog.country or r.country == catalog.country) and r.announced <= today
+    ]
+    return max(notes, key=lambda r: r.announced) if notes else None

@@ -1,0 +1,137 @@
+"""Per service and per feature verdicts, from evidence and the network's status.
+
+Rules (docs/verdicts.md, "Services and features"):
+- network offline or behind a login page          -> unavailable (never "blocked")
+- no endpoint gave evidence                        -> unknown
+- every endpoint worked and none was slow          -> works
+- every endpoint reached, some slow                -> degraded (throttled)
+- some worked, some failed                         -> degraded, naming the causes (partial block)
+- none worked, failures telling, network works     -> blocked
+- none worked, but the failures are silence on a very slow network -> degraded (throttled)
+- a certificate from an unknown authority anywhere -> never "works" (tls_interception)
+A feature is the sum of its services: all works -> works; all blocked -> blocked; all
+unavailable -> unavailable; all unknown -> unknown; anything else -> degraded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from app.analysis import thresholds
+from app.analysis.evidence import Evidence, Outcome, evidence, throughput_kbits
+from app.analysis.model import (
+    Cause,
+    CauseId,
+    FeatureResult,
+    NetworkStatus,
+    ServiceResult,
+    Verdict,
+)
+from app.analysis.network import NetworkFacts
+from app.engine.model import Observation, Role
+
+# When several causes are seen, the most telling first.
+_CAUSE_ORDER = [
+    CauseId.WHITELIST_ONLY, CauseId.TLS_INTERCEPTION, CauseId.DNS_TAMPERING,
+    CauseId.SNI_FILTERING, CauseId.IP_BLOCKING, CauseId.TRANSFER_FREEZE, CauseId.UDP_BLOCKED,
+    CauseId.STUN_BLOCKED, CauseId.CALL_CUTOFF, CauseId.CALL_TRAFFIC_FILTERED,
+    CauseId.RELAY_TCP_ONLY, CauseId.POOR_CALL_QUALITY, CauseId.THROTTLED, CauseId.DNS_FAILURE,
+    CauseId.CONNECTION_FAILURES, CauseId.LOCAL_PROXY,
+]
+
+
+def merge_causes(pairs: Iterable[tuple[CauseId, str]], service: str | None = None
+                 ) -> tuple[Cause, ...]:
+    """Group (cause, check id) pairs into Causes, most telling first."""
+    grouped: dict[CauseId, list[str]] = {}
+    for cause, check_id in pairs:
+        ids = grouped.setdefault(cause, [])
+        if check_id and check_id not in ids:
+            ids.append(check_id)
+    order = {c: i for i, c in enumerate(_CAUSE_ORDER)}
+    services = (service,) if service else ()
+    return tuple(
+        Cause(c, tuple(ids), services)
+        for c, ids in sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))
+    )
+
+
+def service_verdict(
+    service: str, observations: Sequence[Observation], net: NetworkFacts
+) -> ServiceResult:
+    status = net.result.status
+    if status in (NetworkStatus.OFFLINE, NetworkStatus.CAPTIVE_PORTAL):
+        return ServiceResult(service, Verdict.UNAVAILABLE)
+    evs = [evidence(o) for o in observations]
+    judged = [e for e in evs if e.outcome != Outcome.NO_EVIDENCE]
+    if not judged:
+        return ServiceResult(service, Verdict.UNKNOWN)
+    ok = [e for e in judged if e.outcome in (Outcome.OK, Outcome.SLOW)]
+    failed = [e for e in judged if e.outcome == Outcome.FAILED]
+    slow = [e for e in judged if e.outcome == Outcome.SLOW]
+    intercepted = [e for e in failed if e.cause == CauseId.TLS_INTERCEPTION]
+
+    # Silence on a very slow network is not evidence of a block.
+    weak = [e for e in failed if e.timeout and net.slow]
+    strong = [e for e in failed if e not in weak]
+    pairs: list[tuple[CauseId, str]] = [(_cause(e, status), e.check_id) for e in strong]
+    pairs += [(CauseId.THROTTLED, e.check_id) for e in weak + slow]
+    pairs += _slower_than_controls(observations, net)
+    causes = merge_causes(pairs, service)
+
+    if not failed:
+        throttled = any(c.id == CauseId.THROTTLED for c in causes)
+        return ServiceResult(service, Verdict.DEGRADED if throttled else Verdict.WORKS, causes)
+    if intercepted or ok:
+        return ServiceResult(service, Verdict.DEGRADED, causes)
+    if not strong:
+        return ServiceResult(service, Verdict.DEGRADED, causes)
+    if status == NetworkStatus.UNKNOWN:
+        # We cannot show the network works otherwise: do not call it a block.
+        return ServiceResult(service, Verdict.UNKNOWN, causes)
+    return ServiceResult(service, Verdict.BLOCKED, causes)
+
+
+def _cause(e: Evidence, status: NetworkStatus) -> CauseId:
+    if status == NetworkStatus.WHITELIST_ONLY and e.cause in (
+        CauseId.SNI_FILTERING, CauseId.IP_BLOCKING, CauseId.CONNECTION_FAILURES,
+        CauseId.TRANSFER_FREEZE, CauseId.STUN_BLOCKED, CauseId.DNS_FAILURE,
+    ):
+        return CauseId.WHITELIST_ONLY
+    return e.cause or CauseId.CONNECTION_FAILURES
+
+
+def _slower_than_controls(observations: Sequence[Observation], net: NetworkFacts
+                          ) -> list[tuple[CauseId, str]]:
+    """A service much slower than the controls, on a network that is not slow itself."""
+    if net.slow or net.control_kbits is None:
+        return []
+    rates = [(o.check_id, r) for o in observations if o.ok
+             and (r := throughput_kbits(o)) is not None]
+    limit = net.control_kbits / thresholds.SERVICE_SLOWER_FACTOR
+    return [(CauseId.THROTTLED, cid) for cid, r in rates if r < limit]
+
+
+def feature_verdict(feature: str, services: Sequence[ServiceResult],
+                    extra_causes: Sequence[Cause] = ()) -> FeatureResult:
+    verdicts = {s.verdict for s in services}
+    if not services:
+        verdict = Verdict.UNKNOWN
+    elif len(verdicts) == 1:
+        verdict = next(iter(verdicts))
+    elif verdicts <= {Verdict.UNKNOWN, Verdict.UNAVAILABLE}:
+        verdict = Verdict.UNKNOWN
+    else:
+        verdict = Verdict.DEGRADED
+    pairs = [(c.id, cid) for s in services for c in s.causes for cid in c.checks or ("",)]
+    pairs += [(c.id, cid) for c in extra_causes for cid in c.checks or ("",)]
+    causes = merge_causes(pairs)
+    # keep which services each cause concerns
+    by_cause = {c.id: tuple(s.service for s in services if any(x.id == c.id for x in s.causes))
+                for c in causes}
+    causes = tuple(Cause(c.id, c.checks, by_cause.get(c.id, ())) for c in causes)
+    return FeatureResult(feature, verdict, causes, tuple(services))
+
+
+def reference_role(obs: Observation) -> bool:
+    return obs.role == Role.REFERENCE_STUN.value

@@ -1,0 +1,354 @@
+"""Load a catalog file into immutable ``Check`` entries, or fail with one precise line.
+
+Every problem names the file, the entry and what is wrong, e.g.
+``catalog resources/catalog/x.toml: entry 'wa-e1' (check #3): port must be 1-65535, got 70000``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.engine.model import Check, Feature, Kind, Role
+
+SCHEMA = 1
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_URL_KINDS = {Kind.HTTPS, Kind.HTTP, Kind.DOH}
+_CHECK_KEYS = {
+    "id", "service", "feature", "kind", "host", "ip", "url", "port", "role", "sni", "ca",
+    "timeout_s", "max_bytes", "expect_status", "method", "label", "transport",
+}
+_CATALOG_KEYS = {
+    "schema", "name", "version", "country", "extra_ca", "ordinary_ranges", "timeout_s",
+    "deadline_s", "concurrency",
+}
+_RESTRICTION_KEYS = {"id", "country", "announced", "feature", "services", "source", "summary"}
+
+
+class CatalogError(ValueError):
+    """A catalog that cannot be used. ``str()`` is the one-line message for the user."""
+
+    def __init__(self, path: Path | str, problem: str, entry: str | None = None) -> None:
+        self.path = str(path)
+        self.entry = entry
+        self.problem = problem
+        where = f"catalog {self.path}"
+        if entry:
+            where += f": entry {entry}"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A dated, sourced note of a restriction announced in a country. Never a verdict."""
+
+    id: str
+    country: str
+    announced: dt.date
+    feature: Feature
+    services: tuple[str, ...]
+    source: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    path: Path
+    name: str
+    version: str
+    country: str
+    checks: tuple[Check, ...]
+    extra_ca: Path | None = None
+    ordinary_ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    timeout_s: float = 8.0
+    deadline_s: float = 45.0
+    concurrency: int = 24
+    restrictions: tuple[Restriction, ...] = field(default=())
+    schema: int = SCHEMA
+
+    def by_id(self, check_id: str) -> Check:
+        for check in self.checks:
+            if check.id == check_id:
+                return check
+        raise KeyError(check_id)
+
+    def services(self, feature: Feature | str) -> list[str]:
+        """Services of a feature, in catalog order, without duplicates or reference entries."""
+        seen: list[str] = []
+        for check in self.checks:
+            mine = check.feature == feature and check.role == Role.SERVICE
+            if mine and check.service not in seen:
+                seen.append(check.service)
+        return seen
+
+    def resolvers(self) -> list[Check]:
+        return [c for c in self.checks if c.kind == Kind.DOH]
+
+    def only(self, features: set[str]) -> Catalog:
+        """A copy keeping the given user features plus everything the network needs."""
+        keep = tuple(
+            c for c in self.checks if c.feature == Feature.NETWORK or c.feature in features
+        )
+        return _replace(self, checks=keep)
+
+    def hosts(self) -> list[str]:
+        """Every host name and address this catalog will contact, for the privacy notice."""
+        seen: list[str] = []
+        for check in self.checks:
+            if check.host and check.host not in seen:
+                seen.append(check.host)
+        return seen
+
+
+def _replace(catalog: Catalog, **changes: Any) -> Catalog:
+    from dataclasses import replace
+
+    return replace(catalog, **changes)
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError(path, "file not found") from None
+    except OSError as exc:
+        raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CatalogError(path, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(path, f"not valid TOML: {exc}") from None
+    return parse_catalog(data, path)
+
+
+def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
+    head = data.get("catalog")
+    if not isinstance(head, dict):
+        raise CatalogError(path, "missing [catalog] table (schema, name, version)")
+    unknown = set(head) - _CATALOG_KEYS
+    if unknown:
+        raise CatalogError(path, f"[catalog] has unknown key(s): {', '.join(sorted(unknown))}")
+    schema = head.get("schema")
+    if schema != SCHEMA:
+        raise CatalogError(path, f"[catalog] schema must be {SCHEMA}, got {schema!r}")
+    for key in ("name", "version"):
+        if not isinstance(head.get(key), str) or not head[key]:
+            raise CatalogError(path, f"[catalog] missing field '{key}'")
+    unknown_top = set(data) - {"catalog", "check", "restriction"}
+    if unknown_top:
+        raise CatalogError(path, f"unknown top-level table(s): {', '.join(sorted(unknown_top))}")
+
+    extra_ca = None
+    if "extra_ca" in head:
+        extra_ca = _ca_path(path, head["extra_ca"], "[catalog] extra_ca")
+    ranges = []
+    for text in _list_of_str(path, head.get("ordinary_ranges", []), None, "ordinary_ranges"):
+        try:
+            ranges.append(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise CatalogError(path, f"ordinary_ranges: not a network: {text!r}") from None
+    timeout_s = _number(path, head.get("timeout_s", 8.0), None, "timeout_s", 0.1, 120)
+    deadline_s = _number(path, head.get("deadline_s", 45.0), None, "deadline_s", 1, 600)
+    concurrency = int(_number(path, head.get("concurrency", 24), None, "concurrency", 1, 256))
+
+    raw_checks = data.get("check", [])
+    if not isinstance(raw_checks, list) or not raw_checks:
+        raise CatalogError(path, "no [[check]] entries")
+    checks: list[Check] = []
+    seen_ids: set[str] = set()
+    for index, raw in enumerate(raw_checks, start=1):
+        check = _parse_check(path, raw, index, timeout_s)
+        if check.id in seen_ids:
+            raise CatalogError(path, "duplicate id", f"'{check.id}' (check #{index})")
+        seen_ids.add(check.id)
+        checks.append(check)
+
+    restrictions = tuple(
+        _parse_restriction(path, raw, i) for i, raw in enumerate(data.get("restriction", []), 1)
+    )
+    return Catalog(
+        path=path,
+        name=head["name"],
+        version=head["version"],
+        country=str(head.get("country", "")),
+        checks=tuple(checks),
+        extra_ca=extra_ca,
+        ordinary_ranges=tuple(ranges),
+        timeout_s=timeout_s,
+        deadline_s=deadline_s,
+        concurrency=concurrency,
+        restrictions=restrictions,
+    )
+
+
+def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Check:
+    if not isinstance(raw, dict):
+        raise CatalogError(path, "must be a table", f"check #{index}")
+    ident = raw.get("id")
+    entry = f"'{ident}' (check #{index})" if isinstance(ident, str) else f"check #{index}"
+    if not isinstance(ident, str) or not _ID_RE.match(ident):
+        raise CatalogError(
+            path, "missing or invalid 'id' (lower-case letters, digits, . _ -)", entry
+        )
+    unknown = set(raw) - _CHECK_KEYS
+    if unknown:
+        raise CatalogError(path, f"unknown field(s): {', '.join(sorted(unknown))}", entry)
+    for key in ("service", "feature", "kind"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise CatalogError(path, f"missing field '{key}'", entry)
+    try:
+        feature = Feature(raw["feature"])
+    except ValueError:
+        allowed = " | ".join(f.value for f in Feature)
+        raise CatalogError(path, f"unknown feature {raw['feature']!r} ({allowed})", entry) from None
+    try:
+        kind = Kind(raw["kind"])
+    except ValueError:
+        allowed = " | ".join(k.value for k in Kind)
+        raise CatalogError(path, f"unknown kind {raw['kind']!r} ({allowed})", entry) from None
+    try:
+        role = Role(raw.get("role", "service"))
+    except ValueError:
+        allowed = " | ".join(r.value for r in Role)
+        raise CatalogError(path, f"unknown role {raw['role']!r} ({allowed})", entry) from None
+
+    url = raw.get("url")
+    host = raw.get("host")
+    ip = raw.get("ip")
+    if host is not None and ip is not None:
+        raise CatalogError(path, "give either 'host' or 'ip', not both", entry)
+    if ip is not None:
+        try:
+            ipaddress.ip_address(ip)
+        except (ValueError, TypeError):
+            raise CatalogError(path, f"'ip' is not an IP address: {ip!r}", entry) from None
+        host = ip
+    port = raw.get("port")
+    if kind in _URL_KINDS:
+        if not isinstance(url, str):
+            raise CatalogError(path, f"missing field 'url' (kind {kind.value})", entry)
+        parts = urlsplit(url)
+        wanted = "http" if kind == Kind.HTTP else "https"
+        if parts.scheme != wanted or not parts.hostname:
+            raise CatalogError(path, f"'url' must be an {wanted}:// URL, got {url!r}", entry)
+        host = parts.hostname
+        try:
+            url_port = parts.port
+        except ValueError:
+            raise CatalogError(path, f"bad port in url {url!r}", entry) from None
+        if port is None:
+            port = url_port or (80 if wanted == "http" else 443)
+        elif url_port is not None and url_port != port:
+            raise CatalogError(path, f"'port' {port} differs from the url's port", entry)
+        if kind == Kind.DOH:
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise CatalogError(
+                    path, "a doh resolver's url must use an IP literal", entry
+                ) from None
+    elif url is not None:
+        raise CatalogError(path, f"'url' is not used by kind {kind.value}", entry)
+    if not isinstance(host, str) or not host:
+        raise CatalogError(path, "missing field 'host' (or 'ip')", entry)
+    if kind == Kind.DNS and port is None:
+        port = 53  # informational only: the system resolver chooses its own server and port
+    if port is None:
+        raise CatalogError(path, "missing field 'port'", entry)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise CatalogError(path, f"port must be 1-65535, got {port!r}", entry)
+
+    ca_file = None
+    if "ca" in raw:
+        ca_file = str(_ca_path(path, raw["ca"], "'ca'", entry))
+    timeout_s = _number(path, raw.get("timeout_s", default_timeout), entry, "timeout_s", 0.1, 120)
+    max_bytes = int(_number(path, raw.get("max_bytes", 262_144), entry, "max_bytes", 1, 1 << 30))
+    expect_status = raw.get("expect_status")
+    if expect_status is not None and (
+        not isinstance(expect_status, int) or not 100 <= expect_status <= 599
+    ):
+        raise CatalogError(path, f"expect_status must be an HTTP status, got {expect_status!r}",
+                           entry)
+    method = raw.get("method", "GET")
+    if method not in ("GET", "HEAD", "POST"):
+        raise CatalogError(path, f"method must be GET, HEAD or POST, got {method!r}", entry)
+    for key in ("service", "sni", "label", "transport"):
+        if key in raw and not isinstance(raw[key], str):
+            raise CatalogError(path, f"'{key}' must be text", entry)
+    return Check(
+        id=ident,
+        service=raw["service"],
+        feature=feature,
+        kind=kind,
+        host=host,
+        port=port,
+        role=role,
+        url=url,
+        sni=raw.get("sni"),
+        ca_file=ca_file,
+        timeout_s=timeout_s,
+        max_bytes=max_bytes,
+        expect_status=expect_status,
+        method=method,
+        label=raw.get("label", ""),
+        transport=raw.get("transport", ""),
+    )
+
+
+def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:
+    entry = f"restriction #{index}"
+    if not isinstance(raw, dict):
+        raise CatalogError(path, "must be a table", entry)
+    unknown = set(raw) - _RESTRICTION_KEYS
+    if unknown:
+        raise CatalogError(path, f"unknown field(s): {', '.join(sorted(unknown))}", entry)
+    for key in ("id", "country", "feature", "source"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise CatalogError(path, f"missing field '{key}'", entry)
+    announced = raw.get("announced")
+    if not isinstance(announced, dt.date) or isinstance(announced, dt.datetime):
+        raise CatalogError(path, "'announced' must be a date like 2025-08-13", entry)
+    try:
+        feature = Feature(raw["feature"])
+    except ValueError:
+        raise CatalogError(path, f"unknown feature {raw['feature']!r}", entry) from None
+    services = tuple(_list_of_str(path, raw.get("services", []), entry, "services"))
+    return Restriction(
+        id=raw["id"],
+        country=raw["country"],
+        announced=announced,
+        feature=feature,
+        services=services,
+        source=raw["source"],
+        summary=str(raw.get("summary", "")),
+    )
+
+
+def _ca_path(path: Path, value: Any, what: str, entry: str | None = None) -> Path:
+    if not isinstance(value, str) or not value:
+        raise CatalogError(path, f"{what} must be a file name", entry)
+    ca = (path.parent / value).resolve()
+    if not ca.is_file():
+        raise CatalogError(path, f"{what} file not found: {value}", entry)
+    return ca
+
+
+def _number(path: Path, value: Any, entry: str | None, key: str, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+        raise CatalogError(path, f"{key} must be a number from {lo:g} to {hi:g}, got {value!r}",
+                           entry)
+    return float(value)
+
+
+def _list_of_str(path: Path, value: Any, entry: str | None, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogError(path, f"'{key}' must be a list of text", entry)
+    return list(value)

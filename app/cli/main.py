@@ -1,0 +1,113 @@
+"""Argument parsing and dispatch. Exit codes: 0 ran (whatever it found), 2 usage or catalog
+error, 130 interrupted by the user."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app import __version__
+from app.engine.model import USER_FEATURES
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _features(text: str) -> list[str]:
+    names = [p.strip() for p in text.split(",") if p.strip()]
+    allowed = [f.value for f in USER_FEATURES]
+    bad = [n for n in names if n not in allowed]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(
+            f"--only takes a comma-separated list of {', '.join(allowed)}; got {text!r}"
+        )
+    return names
+
+
+def _lang(text: str) -> str:
+    if text not in ("ru", "en"):
+        raise argparse.ArgumentTypeError(f"--lang must be ru or en, got {text!r}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="conncheck", description="Connection Check / Проверка связи")
+    parser.add_argument("--version", action="version", version=f"conncheck {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="start the window offscreen, render every page, exit 0 if all is well")
+    parser.add_argument("--lang", type=_lang, help="language: ru or en (default: the system's)")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="check calls, messages and maps on this network")
+    check.add_argument("--catalog", type=Path, help="use this catalog instead of the default")
+    check.add_argument("--json", action="store_true", help="print one JSON document")
+    check.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
+    check.add_argument("--only", type=_features, help="comma-separated: calls,messages,maps")
+    check.add_argument("--report", type=Path, help="also write a report (.html .pdf .json .txt)")
+    check.add_argument("--include-identifiers", action="store_true",
+                       help="include IP addresses and the computer's name in the output")
+    check.add_argument("--deadline", type=float, help="overall time limit in seconds")
+    check.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    decode = sub.add_parser("decode", help="explain a check code read out by a user")
+    decode.add_argument("code", nargs="+", help="the code, e.g. 7KQ2-9XJ4-M1R")
+    decode.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
+
+    history = sub.add_parser("history", help="list earlier checks on this computer")
+    history.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
+    history.add_argument("--json", action="store_true")
+    return parser
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def run_cli(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    lang = getattr(args, "sub_lang", None) or args.lang
+    if args.self_test:
+        from app.ui.selftest import run_self_test
+
+        return run_self_test(lang)
+    if args.command is None:
+        if _has_display():
+            try:
+                from app.ui.app import run_gui
+            except ImportError as exc:  # the window is not there: still give an answer
+                print(f"conncheck: the window cannot start ({exc}); checking in the terminal.",
+                      file=sys.stderr)
+            else:
+                return run_gui(lang)
+        args = parser.parse_args(["check"] + (["--lang", lang] if lang else []))
+    from app.cli import commands
+
+    try:
+        if args.command == "check":
+            return commands.check(args, lang)
+        if args.command == "decode":
+            return commands.decode(args, lang)
+        if args.command == "history":
+            return commands.history(args, lang)
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    parser.print_help()
+    return EXIT_USAGE

@@ -1,0 +1,1 @@
+"""The measurement engine: asyncio probes, no Qt. Probes report facts; analysis decides."""

@@ -1,0 +1,89 @@
+"""What every probe gets, and the small helpers they share."""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import certifi
+
+from app.engine.model import Check, Observation
+
+
+class TrustedResolver(Protocol):
+    """Answers A/AAAA over DNS-over-HTTPS; ``None`` when no trusted resolver answered."""
+
+    async def lookup(self, host: str) -> tuple[str, ...] | None: ...
+
+
+@dataclass
+class ProbeContext:
+    """Shared, read-only settings for one run. Built by the engine from the catalog."""
+
+    extra_ca: Path | None = None
+    ordinary_ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    trusted: TrustedResolver | None = None
+    user_agent: str = "ConnectionCheck/0.1 (+network diagnosis; one request per check)"
+    _ssl_cache: dict[str | None, ssl.SSLContext] = field(default_factory=dict)
+
+    def ssl_context(self, check: Check) -> ssl.SSLContext:
+        """certifi's roots (never the OS store) + the catalog's extra CA + the entry's own CA."""
+        key = check.ca_file
+        ctx = self._ssl_cache.get(key)
+        if ctx is None:
+            ctx = ssl.create_default_context(cafile=certifi.where())
+            if self.extra_ca is not None:
+                ctx.load_verify_locations(cafile=str(self.extra_ca))
+            if check.ca_file:
+                ctx.load_verify_locations(cafile=check.ca_file)
+            ctx.set_alpn_protocols(["http/1.1"])
+            self._ssl_cache[key] = ctx
+        return ctx
+
+
+ProbeFn = Callable[[Check, ProbeContext], Awaitable[Observation]]
+
+
+class Clock:
+    """Monotonic milliseconds since the probe started, with named phase marks."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self._last = self.start
+        self.timings: dict[str, float] = {}
+
+    def mark(self, phase: str) -> float:
+        now = time.monotonic()
+        self.timings[phase] = (now - self._last) * 1000.0
+        self._last = now
+        return self.timings[phase]
+
+    def restart_phase(self) -> None:
+        self._last = time.monotonic()
+
+    def elapsed_ms(self) -> int:
+        return int((time.monotonic() - self.start) * 1000)
+
+
+def observation(check: Check, clock: Clock, *, ok: bool, phase: str, failure: str | None = None,
+                **facts: Any) -> Observation:
+    """Build an observation for ``check`` with the clock's timings filled in."""
+    return Observation(
+        check_id=check.id,
+        service=check.service,
+        feature=check.feature.value,
+        kind=check.kind.value,
+        role=check.role.value,
+        target=check.target,
+        ok=ok,
+        failure=failure,
+        phase=phase,
+        duration_ms=clock.elapsed_ms(),
+        timings_ms=dict(clock.timings),
+        **facts,
+    )

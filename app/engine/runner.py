@@ -1,0 +1,224 @@
+"""Run a catalog's checks concurrently, each with its own timeout, all under one deadline.
+
+The engine never raises into its caller for anything a probe does: an unexpected exception
+becomes that check's ``internal_error`` observation. Cancelling (``Engine.cancel()`` from the
+loop's thread, or cancelling the task running ``Engine.run()``) stops every probe promptly;
+checks that did not finish are recorded as ``interrupted`` (or ``deadline_exceeded``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from app.catalog import Catalog
+from app.engine import failures
+from app.engine.events import CheckFinished, CheckStarted, Event
+from app.engine.interfaces import InterfaceSnapshot, snapshot
+from app.engine.model import Check, Kind, Observation, Phase
+from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver
+
+_FIRST_PHASE = {
+    Kind.DNS: Phase.DNS,
+    Kind.DOH: Phase.TCP,
+    Kind.TCP: Phase.DNS,
+    Kind.TLS: Phase.DNS,
+    Kind.HTTPS: Phase.DNS,
+    Kind.HTTP: Phase.DNS,
+    Kind.STUN: Phase.UDP,
+}
+# Grace on top of a check's own timeout before the engine gives up on the probe itself.
+_GRACE_S = 1.0
+# After cancel or the deadline, how long probes get to close their sockets.
+_STOP_GRACE_S = 0.5
+
+
+@dataclass(frozen=True)
+class RunResult:
+    observations: tuple[Observation, ...]
+    started_at: dt.datetime
+    duration_s: float
+    interfaces: InterfaceSnapshot
+    cancelled: bool = False
+    deadline_hit: bool = False
+    extras: Mapping[str, object] = field(default_factory=dict)
+
+
+def failed_observation(check: Check, failure: str, detail: str, duration_ms: int,
+                       phase: str | None = None) -> Observation:
+    return Observation(
+        check_id=check.id,
+        service=check.service,
+        feature=check.feature.value,
+        kind=check.kind.value,
+        role=check.role.value,
+        target=check.target,
+        ok=False,
+        failure=failure,
+        phase=phase or _FIRST_PHASE[check.kind].value,
+        duration_ms=duration_ms,
+        failure_detail=detail,
+    )
+
+
+def _default_probes() -> Mapping[Kind, ProbeFn]:
+    from app.engine.probes.registry import PROBES
+
+    return PROBES
+
+
+def _default_trusted(catalog: Catalog, ctx: ProbeContext) -> TrustedResolver | None:
+    resolvers = catalog.resolvers()
+    if not resolvers:
+        return None
+    from app.engine.trusted_dns import DohResolver
+
+    return DohResolver(resolvers, ctx)
+
+
+class Engine:
+    """One run of one catalog. Create a new Engine for each run."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        on_event: Callable[[Event], None] | None = None,
+        probes: Mapping[Kind, ProbeFn] | None = None,
+        deadline_s: float | None = None,
+        concurrency: int | None = None,
+        trusted: TrustedResolver | None = None,
+        use_trusted_dns: bool = True,
+    ) -> None:
+        self.catalog = catalog
+        self._on_event = on_event
+        self._probes = probes if probes is not None else _default_probes()
+        self.deadline_s = deadline_s if deadline_s is not None else catalog.deadline_s
+        self._concurrency = concurrency or catalog.concurrency
+        self.ctx = ProbeContext(extra_ca=catalog.extra_ca, ordinary_ranges=catalog.ordinary_ranges)
+        if trusted is not None:
+            self.ctx.trusted = trusted
+        elif use_trusted_dns:
+            self.ctx.trusted = _default_trusted(catalog, self.ctx)
+        self._cancel_event: asyncio.Event | None = None
+        self._cancel_requested = False
+
+    def cancel(self) -> None:
+        """Ask the run to stop. Call on the engine loop's thread (GUI: call_soon_threadsafe)."""
+        self._cancel_requested = True
+        if self._cancel_event is not None:
+            self._cancel_event.set()
+
+    def _emit(self, event: Event) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:  # a broken listener must not break the measurement
+            traceback.print_exc()
+
+    async def run(self) -> RunResult:
+        started_at = dt.datetime.now(dt.UTC).astimezone()
+        t0 = time.monotonic()
+        interfaces = await asyncio.to_thread(snapshot)
+        checks = list(self.catalog.checks)
+        total = len(checks)
+        sem = asyncio.Semaphore(self._concurrency)
+        results: dict[str, Observation] = {}
+        self._cancel_event = asyncio.Event()
+        if self._cancel_requested:
+            self._cancel_event.set()
+        done_count = 0
+
+        async def one(check: Check) -> None:
+            nonlocal done_count
+            async with sem:
+                self._emit(CheckStarted(check, total))
+                obs = await self._run_probe(check)
+            results[check.id] = obs
+            done_count += 1
+            self._emit(CheckFinished(check, obs, done_count, total))
+
+        tasks = {asyncio.create_task(one(c), name=f"check:{c.id}"): c for c in checks}
+        cancel_waiter = asyncio.create_task(self._cancel_event.wait())
+        deadline = t0 + self.deadline_s
+        deadline_hit = False
+        pending: set[asyncio.Task[None]] = set(tasks)
+        try:
+            # Bounded: every pass either finishes a task, or ends on cancel or the deadline.
+            while pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    deadline_hit = True
+                    break
+                done, _ = await asyncio.wait(
+                    pending | {cancel_waiter}, timeout=remaining,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                pending -= done
+                if cancel_waiter in done:
+                    break
+        except asyncio.CancelledError:
+            self._cancel_requested = True
+            await self._stop(pending)
+            cancel_waiter.cancel()
+            raise
+        cancel_waiter.cancel()
+        cancelled = self._cancel_requested and bool(pending)
+        await self._stop(pending)
+
+        elapsed_ms = int((time.monotonic() - t0) * 1000)
+        ordered: list[Observation] = []
+        for check in checks:
+            obs = results.get(check.id)
+            if obs is None:
+                if cancelled:
+                    obs = failed_observation(check, failures.INTERRUPTED, "cancelled", elapsed_ms)
+                else:
+                    obs = failed_observation(
+                        check, failures.DEADLINE_EXCEEDED,
+                        f"overall deadline of {self.deadline_s:g} s reached", elapsed_ms,
+                    )
+            ordered.append(obs)
+        return RunResult(
+            observations=tuple(ordered),
+            started_at=started_at,
+            duration_s=round(time.monotonic() - t0, 2),
+            interfaces=interfaces,
+            cancelled=cancelled,
+            deadline_hit=deadline_hit,
+        )
+
+    async def _stop(self, pending: set[asyncio.Task[None]]) -> None:
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(Exception):
+                await asyncio.wait(pending, timeout=_STOP_GRACE_S)
+
+    async def _run_probe(self, check: Check) -> Observation:
+        probe = self._probes.get(check.kind)
+        t0 = time.monotonic()
+
+        def ms() -> int:
+            return int((time.monotonic() - t0) * 1000)
+
+        if probe is None:
+            return failed_observation(check, failures.INTERNAL_ERROR,
+                                      f"no probe for kind {check.kind.value}", 0)
+        try:
+            async with asyncio.timeout(check.timeout_s + _GRACE_S):
+                return await probe(check, self.ctx)
+        except TimeoutError:
+            return failed_observation(check, failures.GENERIC_TIMEOUT,
+                                      f"no result within {check.timeout_s:g} s", ms())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            detail = f"{type(exc).__name__}: {exc}"
+            return failed_observation(check, failures.INTERNAL_ERROR, detail, ms())

@@ -1,0 +1,275 @@
+"""Every analysis rule, with hand-built observations: what a user would see if a rule broke."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.analysis.diagnose import diagnose
+from app.analysis.model import CauseId, NetworkDetail, NetworkStatus, Verdict
+from tests.analysis.factory import (
+    CONNECTED,
+    ENTRIES,
+    NO_INTERFACE,
+    catalog,
+    fail,
+    healthy,
+    ok,
+)
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(observations, interfaces=CONNECTED, **kw):
+    return diagnose(observations, catalog(), interfaces, date=TODAY, **kw)
+
+
+def causes(result) -> set[str]:
+    return {c.id.value for c in result.causes}
+
+
+def test_healthy_network_everything_works():
+    d = run(healthy())
+    assert d.network.status == NetworkStatus.ONLINE
+    assert [f.verdict for f in d.features] == [Verdict.WORKS] * 3
+    assert all(s.verdict == Verdict.WORKS for f in d.features for s in f.services)
+    assert all(s.restriction_id is None for f in d.features for s in f.services)
+
+
+def test_no_interface_is_offline_and_nothing_is_called_blocked():
+    d = run(healthy(), interfaces=NO_INTERFACE)
+    assert d.network.status == NetworkStatus.OFFLINE
+    assert d.network.detail == NetworkDetail.NO_INTERFACE
+    assert {f.verdict for f in d.features} == {Verdict.UNAVAILABLE}
+
+
+def test_nothing_answers_is_offline_not_censorship():
+    obs = [fail(i, "network_unreachable", "tcp") for i, *_ in ENTRIES]
+    d = run(obs)
+    assert d.network.status == NetworkStatus.OFFLINE
+    assert d.network.detail == NetworkDetail.NOTHING_ANSWERS
+    assert {f.verdict for f in d.features} == {Verdict.UNAVAILABLE}
+    assert not any(c for f in d.features for c in f.causes)
+
+
+def test_timeouts_everywhere_are_offline_too():
+    obs = [fail(i, "generic_timeout_error", "dns") for i, *_ in ENTRIES]
+    assert run(obs).network.status == NetworkStatus.OFFLINE
+
+
+def test_captive_portal_redirect():
+    obs = healthy(captive=fail("captive", "http_redirect", "http",
+                               redirect_to="http://login.example/"))
+    d = run(obs)
+    assert d.network.status == NetworkStatus.CAPTIVE_PORTAL
+    assert causes(d.network) == {"captive_portal"}
+    assert {f.verdict for f in d.features} == {Verdict.UNAVAILABLE}
+
+
+def test_whitelist_only_domestic_answers_international_does_not():
+    blocked = {i for i, s, f, k, r in ENTRIES if s not in ("Yandex", "VK", "Yandex Maps")}
+    obs = [fail(i, "generic_timeout_error", "tls") if i in blocked else ok(i)
+           for i, *_ in ENTRIES]
+    d = run(obs)
+    assert d.network.status == NetworkStatus.WHITELIST_ONLY
+    maps = d.feature("maps")
+    assert maps.service("Yandex Maps").verdict == Verdict.WORKS
+    assert maps.service("Google Maps").verdict == Verdict.BLOCKED
+    assert maps.verdict == Verdict.DEGRADED
+    assert "whitelist_only" in causes(maps.service("Google Maps"))
+    assert d.feature("messages").verdict == Verdict.BLOCKED
+
+
+def test_whatsapp_reset_by_name_blocks_whatsapp_only():
+    obs = healthy(
+        wa_e1_443=fail("wa-e1-443", "connection_reset", "tls"),
+        wa_e1_5222=fail("wa-e1-5222", "connection_reset", "tls"),
+        wa_web=fail("wa-web", "connection_reset", "tls"),
+    )
+    msgs = run(obs).feature("messages")
+    assert msgs.service("WhatsApp").verdict == Verdict.BLOCKED
+    assert msgs.service("Telegram").verdict == Verdict.WORKS
+    assert msgs.verdict == Verdict.DEGRADED
+    assert "sni_filtering" in causes(msgs.service("WhatsApp"))
+    cause = next(c for c in msgs.causes if c.id == CauseId.SNI_FILTERING)
+    assert set(cause.checks) == {"wa-e1-443", "wa-e1-5222", "wa-web"}
+    assert cause.services == ("WhatsApp",)
+
+
+def test_partial_block_is_degraded_not_works():
+    """One WhatsApp endpoint answers, the others are reset: "any answered" must not hide it."""
+    obs = healthy(
+        wa_e1_5222=fail("wa-e1-5222", "connection_reset", "tcp"),
+        wa_web=fail("wa-web", "connection_reset", "tls"),
+    )
+    wa = run(obs).feature("messages").service("WhatsApp")
+    assert wa.verdict == Verdict.DEGRADED
+    assert {"ip_blocking", "sni_filtering"} <= causes(wa)
+
+
+def test_ip_drop_blocks_telegram():
+    obs = healthy(tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp"),
+                  tg_web=fail("tg-web", "generic_timeout_error", "tcp"))
+    tg = run(obs).feature("messages").service("Telegram")
+    assert tg.verdict == Verdict.BLOCKED
+    assert causes(tg) == {"ip_blocking"}
+
+
+def test_dns_lie_confirmed_by_trusted_resolver_is_tampering():
+    obs = healthy(wa_web=fail("wa-web", "dns_nxdomain_error", "dns",
+                              trusted_addresses=("157.240.1.1",)))
+    wa = run(obs).feature("messages").service("WhatsApp")
+    assert "dns_tampering" in causes(wa)
+    assert wa.verdict == Verdict.DEGRADED  # the other WhatsApp endpoints still answer
+
+
+def test_bogon_answer_is_tampering_even_without_trusted_answer():
+    obs = healthy(wa_web=fail("wa-web", "dns_bogon", "dns", addresses=("10.10.34.35",)))
+    assert "dns_tampering" in causes(run(obs).feature("messages").service("WhatsApp"))
+
+
+def test_wrong_ip_then_timeout_blames_the_dns_answer():
+    obs = healthy(wa_web=fail("wa-web", "generic_timeout_error", "tcp",
+                              dns_flags=("differs_from_trusted",)))
+    assert "dns_tampering" in causes(run(obs).feature("messages").service("WhatsApp"))
+
+
+def test_nxdomain_without_any_trusted_answer_is_not_called_tampering():
+    obs = healthy(wa_web=fail("wa-web", "dns_nxdomain_error", "dns"))
+    wa = run(obs).feature("messages").service("WhatsApp")
+    assert "dns_tampering" not in causes(wa)
+    assert "dns_failure" in causes(wa)
+
+
+def test_unknown_authority_is_interception_and_never_works():
+    obs = healthy(maps_google=fail("maps-google", "ssl_unknown_authority", "tls"))
+    d = run(obs)
+    google = d.feature("maps").service("Google Maps")
+    assert google.verdict != Verdict.WORKS
+    assert "tls_interception" in causes(google)
+    assert d.feature("maps").verdict != Verdict.WORKS
+
+
+def test_interception_with_other_endpoints_working_is_still_not_works():
+    obs = healthy(wa_web=fail("wa-web", "ssl_unknown_authority", "tls"))
+    wa = run(obs).feature("messages").service("WhatsApp")
+    assert wa.verdict == Verdict.DEGRADED
+
+
+def test_google_tiles_blocked_yandex_works_is_degraded_with_service_verdicts():
+    obs = healthy(maps_google=fail("maps-google", "connection_reset", "tls"))
+    maps = run(obs).feature("maps")
+    assert maps.verdict == Verdict.DEGRADED
+    assert maps.service("Google Maps").verdict == Verdict.BLOCKED
+    assert maps.service("Yandex Maps").verdict == Verdict.WORKS
+
+
+def test_freeze_after_16kb_is_transfer_freeze():
+    obs = healthy(maps_google=fail("maps-google", "stalled", "http", bytes_received=16384,
+                                   stalled_after_bytes=16384))
+    google = run(obs).feature("maps").service("Google Maps")
+    assert causes(google) == {"transfer_freeze"}
+    assert google.verdict == Verdict.BLOCKED
+
+
+def slow(check_id):
+    return ok(check_id, bytes_received=65536,
+              timings_ms={"dns": 5, "tcp": 300, "tls": 600, "ttfb": 900, "body": 4000})
+
+
+def test_slow_network_is_throttled_never_blocked():
+    slow_all = {i.replace("-", "_"): slow(i) for i, s, f, k, r in ENTRIES if k.value == "https"}
+    timeouts = {
+        "tg_dc1": fail("tg-dc1", "generic_timeout_error", "tcp"),
+        "wa_relay": fail("wa-relay", "generic_timeout_error", "udp"),
+    }
+    d = run(healthy(**slow_all, **timeouts))
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "throttled" in causes(d.network)
+    for feature in d.features:
+        assert feature.verdict != Verdict.BLOCKED
+        assert all(s.verdict != Verdict.BLOCKED for s in feature.services)
+    assert d.feature("maps").verdict == Verdict.DEGRADED
+
+
+def test_one_service_much_slower_than_controls_is_throttled():
+    d = run(healthy(maps_google=slow("maps-google")))
+    google = d.feature("maps").service("Google Maps")
+    assert google.verdict == Verdict.DEGRADED
+    assert causes(google) == {"throttled"}
+    assert "throttled" not in causes(d.network)
+
+
+def test_all_udp_silent_blocks_calls_messages_still_work():
+    obs = healthy(**{i.replace("-", "_"): fail(i, "generic_timeout_error", "udp")
+                     for i in ("wa-relay", "tg-relay", "stun-google", "stun-cf")})
+    d = run(obs)
+    calls = d.feature("calls")
+    assert calls.verdict == Verdict.BLOCKED
+    assert "stun_blocked" in causes(calls)
+    assert d.feature("messages").verdict == Verdict.WORKS
+    assert d.feature("maps").verdict == Verdict.WORKS
+
+
+def test_app_relays_silent_while_public_stun_answers_blocks_that_app():
+    obs = healthy(wa_relay=fail("wa-relay", "generic_timeout_error", "udp"))
+    calls = run(obs).feature("calls")
+    assert calls.service("WhatsApp").verdict == Verdict.BLOCKED
+    assert calls.service("Telegram").verdict == Verdict.WORKS
+    assert calls.verdict == Verdict.DEGRADED
+
+
+def test_restriction_note_matches_measured_block_only():
+    blocked = healthy(wa_relay=fail("wa-relay", "generic_timeout_error", "udp"))
+    wa = run(blocked).feature("calls").service("WhatsApp")
+    assert wa.restriction_id == "ru-2025-08-calls"
+    working = run(healthy()).feature("calls").service("WhatsApp")
+    assert working.verdict == Verdict.WORKS
+    assert working.restriction_id is None
+
+
+def test_restriction_not_applied_before_its_date():
+    obs = healthy(wa_relay=fail("wa-relay", "generic_timeout_error", "udp"))
+    d = diagnose(obs, catalog(), CONNECTED, date=dt.date(2025, 1, 1))
+    assert d.feature("calls").service("WhatsApp").restriction_id is None
+
+
+def test_internal_errors_only_give_unknown():
+    obs = healthy(tg_dc1=fail("tg-dc1", "internal_error", "tcp"),
+                  tg_web=fail("tg-web", "internal_error", "http"))
+    assert run(obs).feature("messages").service("Telegram").verdict == Verdict.UNKNOWN
+
+
+def test_cancelled_run_is_unknown_not_offline():
+    obs = [fail(i, "interrupted", "dns") for i, *_ in ENTRIES]
+    d = run(obs)
+    assert d.network.status == NetworkStatus.UNKNOWN
+    assert {f.verdict for f in d.features} == {Verdict.UNKNOWN}
+
+
+def test_conflicting_controls_give_unknown_and_no_block():
+    """Controls fail by name everywhere but something answers by address: can't tell."""
+    obs = healthy(
+        ctl_ya=fail("ctl-ya", "dns_server_failure", "dns"),
+        ctl_vk=fail("ctl-vk", "dns_server_failure", "dns"),
+        ctl_wiki=fail("ctl-wiki", "dns_server_failure", "dns"),
+        ctl_example=fail("ctl-example", "dns_server_failure", "dns"),
+        wa_web=fail("wa-web", "dns_server_failure", "dns"),
+        tg_web=fail("tg-web", "dns_server_failure", "dns"),
+    )
+    d = run(obs)
+    assert d.network.status == NetworkStatus.UNKNOWN
+    assert "dns_failure" in causes(d.network)
+    assert all(s.verdict != Verdict.BLOCKED for f in d.features for s in f.services)
+
+
+def test_fake_ip_proxy_is_named_not_called_tampering():
+    obs = healthy(wa_web=ok("wa-web", dns_flags=("fake_ip_proxy",),
+                            addresses=("198.18.0.5",)))
+    d = run(obs)
+    assert "local_proxy" in causes(d.network)
+    assert "dns_tampering" not in causes(d.feature("messages"))
+
+
+def test_only_selected_features_are_reported():
+    d = run(healthy(), features=["calls"])
+    assert [f.feature for f in d.features] == ["calls"]
