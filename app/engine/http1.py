@@ -1,0 +1,278 @@
+"""A deliberately small HTTP/1.1 client over asyncio streams, written for measuring.
+
+Why by hand: we need facts a library hides — time to first byte, how many body bytes came
+before a transfer froze (the "16 KB freeze" of foreign TLS connections), and the exact point
+of failure. One request per connection (``Connection: close``); bodies are streamed and
+counted, never kept beyond a short prefix for the captive-portal hint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.engine import failures as F
+from app.engine.classify import classify
+from app.engine.model import Check, Phase
+from app.engine.probes.base import Clock
+from app.engine.steps import Budget, StepFailed, phase
+
+STALL_WINDOW_S = 3.0  # no body bytes for this long (or for the rest of the budget) = frozen
+MIN_STALL_S = 0.5  # a silence shorter than this at the deadline is "slow", not "frozen"
+MAX_HEADER_BYTES = 65_536
+KEEP_PREFIX = 16_384  # body bytes kept by default (captive-portal hint, DoH answers)
+_READ_SIZE = 16_384
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    reason: str
+    headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
+    body_bytes: int = 0
+    body_prefix: bytes = b""
+    complete: bool = False  # the whole body (by Content-Length, chunks or close) arrived
+    truncated: bool = False  # stopped at max_bytes on purpose
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def request_target(check: Check) -> tuple[str, str]:
+    """(Host header value, path) from the check's URL, or "/" on the check's host."""
+    default_port = 80 if check.kind == "http" else 443
+    if check.url:
+        parts = urlsplit(check.url)
+        host = parts.hostname or check.host
+        port = parts.port or default_port
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+    else:
+        host, port, path = check.host, check.port, "/"
+    if ":" in host:
+        host = f"[{host}]"
+    return (host if port == default_port else f"{host}:{port}"), path
+
+
+def build_request(method: str, host: str, path: str, user_agent: str,
+                  body: bytes = b"", content_type: str | None = None,
+                  accept: str = "*/*") -> bytes:
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {host}",
+        f"User-Agent: {user_agent}",
+        f"Accept: {accept}",
+        "Accept-Encoding: identity",
+        "Connection: close",
+    ]
+    if content_type:
+        lines.append(f"Content-Type: {content_type}")
+    if method == "POST" or body:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + body
+
+
+async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                   request: bytes, *, method: str, max_bytes: int, budget: Budget,
+                   clock: Clock, keep: int = KEEP_PREFIX) -> HttpResponse:
+    """Send ``request``, read the response head and stream the body.
+
+    Raises StepFailed(phase http): generic_timeout_error when no response head arrives,
+    http_invalid_response for a malformed head or chunking, eof_error when the peer closes
+    before the announced end, stalled when body bytes stop arriving.
+    """
+    async with phase(Phase.HTTP, budget):
+        writer.write(request)
+        await writer.drain()
+        first = await reader.read(1)
+        if not first:
+            raise StepFailed(Phase.HTTP, F.EOF_ERROR, "connection closed before any response")
+        clock.mark("ttfb")
+        head = first + await _read_head(reader)
+    response = _parse_head(head)
+    if method == "HEAD" or response.status in (204, 304) or 100 <= response.status < 200:
+        response.complete = True
+        clock.mark("body")
+        return response
+    body = _BodyReader(reader, response, max_bytes, budget, keep)
+    await body.run()
+    clock.mark("body")
+    return response
+
+
+async def _read_head(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(b"\r\n\r\n")
+    except asyncio.LimitOverrunError as exc:
+        raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE, "response head too long") from exc
+    except asyncio.IncompleteReadError as exc:
+        if exc.partial.startswith(b"TTP/") or not exc.partial:
+            raise StepFailed(Phase.HTTP, F.EOF_ERROR,
+                             "connection closed inside the response head") from exc
+        raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
+                         "not an HTTP response: " + _show(exc.partial)) from exc
+
+
+def _parse_head(head: bytes) -> HttpResponse:
+    text = head.decode("latin-1")
+    lines = text.split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
+                         "bad status line: " + _show(lines[0].encode("latin-1")))
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE, "bad header line: " +
+                             _show(line.encode("latin-1")))
+        key = name.strip().lower()
+        headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
+    return HttpResponse(status=int(parts[1]), reason=parts[2] if len(parts) > 2 else "",
+                        headers=headers)
+
+
+def _show(data: bytes) -> str:
+    return repr(data[:60])
+
+
+class _BodyReader:
+    """Streams a body, counting bytes and telling a frozen transfer from a slow one."""
+
+    def __init__(self, reader: asyncio.StreamReader, response: HttpResponse, max_bytes: int,
+                 budget: Budget, keep: int) -> None:
+        self.keep = keep
+        self.reader = reader
+        self.response = response
+        self.max_bytes = max_bytes
+        self.budget = budget
+        self.last_progress = time.monotonic()
+
+    def _count(self, data: bytes) -> None:
+        response = self.response
+        if len(response.body_prefix) < self.keep:
+            response.body_prefix += data[: self.keep - len(response.body_prefix)]
+        response.body_bytes += len(data)
+        self.last_progress = time.monotonic()
+
+    def _limit_reached(self) -> bool:
+        if self.response.body_bytes >= self.max_bytes:
+            self.response.truncated = True
+            return True
+        return False
+
+    async def _wait(self, read: Coroutine[Any, Any, bytes]) -> bytes:
+        """Await one read, bounded by the stall window and the budget."""
+        window = min(STALL_WINDOW_S, self.budget.remaining())
+        try:
+            async with asyncio.timeout(window):
+                return await read
+        except TimeoutError:
+            silence = time.monotonic() - self.last_progress
+            received = self.response.body_bytes
+            if silence >= min(STALL_WINDOW_S, max(MIN_STALL_S, self.budget.total_s / 2)):
+                raise _Stalled(received, silence) from None
+            raise StepFailed(Phase.HTTP, F.GENERIC_TIMEOUT,
+                             f"body still arriving at the deadline ({received} bytes)") from None
+        except (OSError, EOFError) as exc:
+            raise _Broken(exc) from exc
+
+    async def _read_some(self, size: int) -> bytes:
+        return await self._wait(self.reader.read(size))
+
+    async def _read_line(self) -> bytes:
+        return await self._wait(self.reader.readline())
+
+    async def run(self) -> None:
+        """Read the body; a StepFailed raised here carries the partial ``response``."""
+        try:
+            try:
+                await self._run()
+            except _Stalled as stalled:
+                self.response.extra["silence_ms"] = round(stalled.silence * 1000)
+                raise StepFailed(Phase.HTTP, F.STALLED,
+                                 f"no data for {stalled.silence:.1f} s after "
+                                 f"{stalled.received} body bytes") from None
+            except _Broken as broken:
+                failure, detail = classify(broken.exc)
+                raise StepFailed(Phase.HTTP, failure, detail) from None
+        except StepFailed as failed:
+            failed.response = self.response
+            raise
+
+    async def _run(self) -> None:
+        headers = self.response.headers
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            await self._chunked()
+            return
+        length_text = headers.get("content-length")
+        if length_text is not None:
+            try:
+                length = int(length_text.split(",")[0].strip())
+            except ValueError:
+                raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
+                                 f"bad Content-Length {length_text!r}") from None
+            await self._sized(length)
+            return
+        while not self._limit_reached():
+            data = await self._read_some(_READ_SIZE)
+            if not data:
+                self.response.complete = True
+                return
+            self._count(data)
+
+    async def _sized(self, length: int) -> None:
+        while self.response.body_bytes < length:
+            if self._limit_reached():
+                return
+            want = min(_READ_SIZE, length - self.response.body_bytes)
+            data = await self._read_some(want)
+            if not data:
+                raise StepFailed(Phase.HTTP, F.EOF_ERROR,
+                                 f"connection closed after {self.response.body_bytes} of "
+                                 f"{length} body bytes")
+            self._count(data)
+        self.response.complete = True
+
+    async def _chunked(self) -> None:
+        while not self._limit_reached():
+            line = await self._read_line()
+            if not line:
+                raise StepFailed(Phase.HTTP, F.EOF_ERROR, "connection closed inside a chunk")
+            size_text = line.split(b";", 1)[0].strip()
+            try:
+                size = int(size_text, 16)
+            except ValueError:
+                raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
+                                 "bad chunk size " + _show(line)) from None
+            if size == 0:
+                self.response.complete = True
+                return  # trailers are not needed: Connection: close
+            left = size
+            while left > 0:
+                if self._limit_reached():
+                    return
+                data = await self._read_some(min(left, _READ_SIZE))
+                if not data:
+                    raise StepFailed(Phase.HTTP, F.EOF_ERROR, "connection closed inside a chunk")
+                self._count(data)
+                left -= len(data)
+            await self._read_line()  # CRLF after the chunk data
+
+
+class _Stalled(Exception):
+    def __init__(self, received: int, silence: float) -> None:
+        super().__init__()
+        self.received = received
+        self.silence = silence
+
+
+class _Broken(Exception):
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__(str(exc))
+        self.exc = exc

@@ -1,0 +1,120 @@
+"""kind = "stun": one STUN binding request over UDP — can call traffic set up at all?
+
+Calls need UDP to STUN/TURN servers; Russian DPI filters STUN by its magic cookie. We send a
+binding request (RFC 5389) and retransmit it ourselves — after 0.5 s, 1 s and 2 s, cut to
+the budget — so a silent drop becomes ``generic_timeout_error`` in phase udp. RTT is measured
+from the last transmission before the answer (Karn's rule does not apply: the same
+transaction id is reused, so it is an upper bound of the true RTT only after a loss).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import time
+from typing import Any
+
+from aioice import stun
+
+from app.engine import failures as F
+from app.engine.classify import classify
+from app.engine.model import Check, Observation, Phase
+from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.steps import Budget, StepFailed, failed_observation, phase, resolve
+
+RETRANSMIT_WAITS_S = (0.5, 1.0, 2.0)
+_COOKIE = struct.pack("!I", 0x2112A442)
+
+
+class _StunClient(asyncio.DatagramProtocol):
+    """Collects datagrams and ICMP errors for one request on a connected UDP socket."""
+
+    def __init__(self) -> None:
+        self.replies: asyncio.Queue[bytes | Exception] = asyncio.Queue()
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        self.replies.put_nowait(data)
+
+    def error_received(self, exc: Exception) -> None:
+        self.replies.put_nowait(exc)
+
+
+def _parse_reply(data: bytes, transaction_id: bytes) -> stun.Message | None:
+    """The matching response, None for a reply to someone else; raises on garbage."""
+    if len(data) < 20 or data[4:8] != _COOKIE:
+        raise ValueError(f"not a STUN message ({len(data)} bytes)")
+    message = stun.parse_message(data)
+    if message.transaction_id != transaction_id:
+        return None
+    return message
+
+
+async def run(check: Check, ctx: ProbeContext) -> Observation:
+    clock = Clock()
+    budget = Budget(check.timeout_s)
+    facts: dict[str, Any] = {}
+    transport = None
+    try:
+        addresses = await resolve(check, ctx, budget, clock, facts)
+        address = addresses[0]
+        facts["peer_address"] = address
+        loop = asyncio.get_running_loop()
+        async with phase(Phase.UDP, budget):
+            transport, client = await loop.create_datagram_endpoint(
+                _StunClient, remote_addr=(address, check.port))
+        request = stun.Message(message_method=stun.Method.BINDING,
+                               message_class=stun.Class.REQUEST)
+        reply, rtt_ms, tries = await _transact(transport, client, request, budget)
+        facts["extra"] = {"rtt_ms": round(rtt_ms, 1), "tries": tries}
+        clock.mark("udp")  # the whole exchange, retransmissions included
+        clock.timings["rtt"] = rtt_ms
+        facts["extra"].update(_mapped(reply))
+    except StepFailed as failed:
+        return failed_observation(check, clock, failed, facts)
+    finally:
+        if transport is not None:
+            transport.close()
+    return observation(check, clock, ok=True, phase=Phase.UDP.value, **facts)
+
+
+async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
+                    request: stun.Message, budget: Budget) -> tuple[stun.Message, float, int]:
+    data = bytes(request)
+    for tries, wait in enumerate(RETRANSMIT_WAITS_S, start=1):
+        if budget.remaining() <= 0:
+            break
+        sent = time.monotonic()
+        transport.sendto(data)
+        give_up = sent + wait if tries < len(RETRANSMIT_WAITS_S) else budget.deadline
+        give_up = min(give_up, budget.deadline)
+        while (left := give_up - time.monotonic()) > 0:
+            try:
+                item = await asyncio.wait_for(client.replies.get(), left)
+            except TimeoutError:
+                break
+            if isinstance(item, Exception):
+                failure, detail = classify(item)
+                raise StepFailed(Phase.UDP, failure, detail)
+            try:
+                reply = _parse_reply(item, request.transaction_id)
+            except Exception as exc:  # aioice raises ValueError, struct.error, KeyError …
+                raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE,
+                                 f"malformed reply: {exc}") from None
+            if reply is not None:
+                return reply, (time.monotonic() - sent) * 1000.0, tries
+    raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
+                     f"no STUN answer within the {budget.total_s:g} s allowance")
+
+
+def _mapped(reply: stun.Message) -> dict[str, Any]:
+    if reply.message_class == stun.Class.ERROR:
+        raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE,
+                         f"error response {reply.attributes.get('ERROR-CODE')}")
+    if reply.message_class != stun.Class.RESPONSE:
+        raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE, "reply is not a response")
+    mapped = reply.attributes.get("XOR-MAPPED-ADDRESS") or reply.attributes.get("MAPPED-ADDRESS")
+    if not mapped:
+        raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE, "response without mapped address")
+    host, port = mapped
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {"mapped_address": shown}

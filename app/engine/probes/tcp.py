@@ -1,0 +1,22 @@
+"""kind = "tcp": can a TCP connection be opened? (IP blocking shows up here.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.engine.model import Check, Observation, Phase
+from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.steps import Budget, StepFailed, close_quietly, connect, failed_observation, resolve
+
+
+async def run(check: Check, ctx: ProbeContext) -> Observation:
+    clock = Clock()
+    budget = Budget(check.timeout_s)
+    facts: dict[str, Any] = {}
+    try:
+        addresses = await resolve(check, ctx, budget, clock, facts)
+        _reader, writer = await connect(addresses, check.port, budget, clock, facts)
+    except StepFailed as failed:
+        return failed_observation(check, clock, failed, facts)
+    await close_quietly(writer)
+    return observation(check, clock, ok=True, phase=Phase.TCP.value, **facts)

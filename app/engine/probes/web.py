@@ -1,0 +1,116 @@
+"""The shared body of the "https" and "http" probes: connect, (TLS,) one request, judge status.
+
+Status rules (facts for analysis, not verdicts):
+- any status means the service was reached, unless the entry sets ``expect_status``;
+- with ``expect_status``, a different 3xx is ``http_redirect`` and any other status is
+  ``http_unexpected_status``;
+- for plain HTTP (``redirect_is_failure``) every 3xx is ``http_redirect``: on a captive-portal
+  probe or an HTTP-only service a redirect is what a portal or an ISP block page does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from app.engine import failures as F
+from app.engine.http1 import HttpResponse, build_request, exchange, request_target
+from app.engine.model import Check, Observation, Phase
+from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.steps import (
+    Budget,
+    StepFailed,
+    close_quietly,
+    connect,
+    failed_observation,
+    resolve,
+    start_tls,
+)
+
+_LOGIN_WORDS = re.compile(
+    r"<form|type=[\"']?password|login|log in|sign in|captive|hotspot|wi-?fi|"
+    r"вход|войти|авториз|пароль",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
+                redirect_is_failure: bool) -> Observation:
+    clock = Clock()
+    budget = Budget(check.timeout_s)
+    facts: dict[str, Any] = {}
+    writer = None
+    try:
+        addresses = await resolve(check, ctx, budget, clock, facts)
+        reader, writer = await connect(addresses, check.port, budget, clock, facts)
+        if use_tls:
+            await start_tls(writer, check, ctx, budget, clock, facts)
+        host, path = request_target(check)
+        request = build_request(check.method, host, path, ctx.user_agent)
+        try:
+            response = await exchange(reader, writer, request, method=check.method,
+                                      max_bytes=check.max_bytes, budget=budget, clock=clock)
+        except StepFailed as failed:
+            if failed.response is not None:
+                _response_facts(check, failed.response, facts)
+                if failed.failure == F.STALLED:
+                    facts["stalled_after_bytes"] = failed.response.body_bytes
+            raise
+    except StepFailed as failed:
+        return failed_observation(check, clock, failed, facts)
+    finally:
+        if writer is not None:
+            await close_quietly(writer)
+    _response_facts(check, response, facts)
+    failure = _judge_status(check, response, redirect_is_failure)
+    return observation(check, clock, ok=failure is None, phase=Phase.HTTP.value, failure=failure,
+                       failure_detail=f"HTTP {response.status} {response.reason}".strip()
+                       if failure else None, **facts)
+
+
+def _judge_status(check: Check, response: HttpResponse, redirect_is_failure: bool) -> str | None:
+    status = response.status
+    if check.expect_status is not None and status == check.expect_status:
+        return None
+    if 300 <= status < 400 and (redirect_is_failure or check.expect_status is not None):
+        return F.HTTP_REDIRECT
+    if check.expect_status is not None:
+        return F.HTTP_UNEXPECTED_STATUS
+    return None
+
+
+def _response_facts(check: Check, response: HttpResponse, facts: dict[str, Any]) -> None:
+    facts["status_code"] = response.status
+    facts["bytes_received"] = response.body_bytes
+    location = response.headers.get("location")
+    if location and 300 <= response.status < 400:
+        base = check.url or f"{'http' if check.kind == 'http' else 'https'}://{check.target}/"
+        facts["redirect_to"] = urljoin(base, location)
+    extra: dict[str, Any] = dict(response.extra)
+    extra["complete"] = response.complete
+    if response.truncated:
+        extra["truncated_at_max_bytes"] = True
+    if check.kind == "http":
+        extra.update(body_hint(response.body_prefix, response.headers))
+    facts["extra"] = extra
+
+
+def body_hint(prefix: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    """A short description of a plain-HTTP body: does it look like a portal's login page?"""
+    if not prefix:
+        return {"body_hint": "empty"}
+    hint: dict[str, Any] = {}
+    content_type = headers.get("content-type", "").lower()
+    is_html = "html" in content_type or b"<html" in prefix[:2048].lower()
+    if is_html:
+        text = prefix.decode("utf-8", "replace")
+        hint["body_hint"] = "login_page" if _LOGIN_WORDS.search(text) else "html"
+        title = _TITLE.search(prefix)
+        if title:
+            title_text = title.group(1).decode("utf-8", "replace")
+            hint["title"] = " ".join(title_text.split())[:80]
+    else:
+        hint["body_hint"] = "other"
+    return hint

@@ -1,0 +1,150 @@
+"""The steps probes share — resolve, connect, TLS handshake — each bounded by one budget.
+
+A probe gets ``check.timeout_s`` in total. Every step runs under ``asyncio.timeout`` with
+what is left of it, so a timeout is reported in the step where it happened, together with the
+timings of the steps already done. Network errors become :class:`StepFailed` carrying the
+phase and the failure string; the probe turns that into an ``ok=False`` observation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from app.engine import failures as F
+from app.engine.classify import classify
+from app.engine.dns_util import is_ip_literal, judge_answers, system_resolve
+from app.engine.model import Check, Observation, Phase
+from app.engine.probes.base import Clock, ProbeContext, observation
+
+
+class StepFailed(Exception):
+    """A network failure in one phase. Internal to probes: never escapes ``run()``."""
+
+    def __init__(self, phase: str, failure: str, detail: str = "") -> None:
+        super().__init__(f"{phase}: {failure}: {detail}")
+        self.phase = str(phase)
+        self.failure = failure
+        self.detail = detail
+        self.response: Any = None  # an http1.HttpResponse when the body failed midway
+
+
+class Budget:
+    """What is left of a probe's time allowance."""
+
+    def __init__(self, total_s: float) -> None:
+        self.total_s = total_s
+        self.deadline = time.monotonic() + total_s
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+
+@contextlib.asynccontextmanager
+async def phase(name: str, budget: Budget) -> AsyncIterator[None]:
+    """Run a step with the remaining budget; classify what goes wrong as ``name``'s failure."""
+    try:
+        async with asyncio.timeout(budget.remaining()):
+            yield
+    except StepFailed:
+        raise
+    except TimeoutError as exc:
+        raise StepFailed(
+            name, F.GENERIC_TIMEOUT, f"no answer within the {budget.total_s:g} s allowance"
+        ) from exc
+    except (OSError, EOFError) as exc:  # ssl.SSLError and socket.gaierror are OSErrors
+        failure, detail = classify(exc)
+        raise StepFailed(name, failure, detail) from exc
+
+
+async def resolve(check: Check, ctx: ProbeContext, budget: Budget, clock: Clock,
+                  facts: dict[str, Any]) -> tuple[str, ...]:
+    """Addresses to connect to. IP literals skip DNS; bogon-only answers fail the probe."""
+    if is_ip_literal(check.host):
+        return (check.host.strip("[]"),)
+    async with phase(Phase.DNS, budget):
+        addresses = await system_resolve(check.host, check.port)
+    clock.mark("dns")
+    facts["addresses"] = addresses
+    if not addresses:
+        raise StepFailed(Phase.DNS, F.DNS_NO_ANSWER, "the resolver answered without addresses")
+    judged = judge_answers(addresses, None, ctx.ordinary_ranges)
+    facts["dns_flags"] = judged.flags
+    if judged.all_bogon:
+        raise StepFailed(Phase.DNS, F.DNS_BOGON, "only non-public addresses: " +
+                         ", ".join(addresses))
+    return addresses
+
+
+async def connect(addresses: tuple[str, ...], port: int, budget: Budget, clock: Clock,
+                  facts: dict[str, Any]) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """TCP connect to the first address that accepts, in resolver order.
+
+    A fast failure (refused, unreachable) moves on to the next address; a timeout uses up the
+    budget, as it would for an app. The last failure is the one reported.
+    """
+    last: StepFailed | None = None
+    for address in addresses:
+        try:
+            async with phase(Phase.TCP, budget):
+                reader, writer = await asyncio.open_connection(address, port)
+        except StepFailed as failed:
+            last = failed
+            if failed.failure == F.GENERIC_TIMEOUT or budget.remaining() <= 0:
+                break
+            continue
+        clock.mark("tcp")
+        facts["peer_address"] = address
+        return reader, writer
+    assert last is not None
+    raise last
+
+
+async def start_tls(writer: asyncio.StreamWriter, check: Check, ctx: ProbeContext,
+                    budget: Budget, clock: Clock, facts: dict[str, Any]) -> None:
+    """Verified TLS handshake with SNI = ``check.sni`` or the host; records version/issuer."""
+    server_name = check.sni or check.host.strip("[]")
+    async with phase(Phase.TLS, budget):
+        await writer.start_tls(ctx.ssl_context(check), server_hostname=server_name,
+                               ssl_handshake_timeout=max(budget.remaining(), 0.1))
+    clock.mark("tls")
+    ssl_object = writer.get_extra_info("ssl_object")
+    if isinstance(ssl_object, ssl.SSLObject):
+        facts["tls_version"] = ssl_object.version()
+        facts["tls_issuer"] = issuer_name(ssl_object.getpeercert())
+
+
+def issuer_name(cert: Any) -> str | None:
+    """Issuer CN (or O) of a verified peer certificate, as getpeercert() reports it."""
+    if not isinstance(cert, dict):
+        return None
+    fields: dict[str, str] = {}
+    for rdn in cert.get("issuer", ()):
+        for key, value in rdn:
+            fields.setdefault(key, value)
+    return fields.get("commonName") or fields.get("organizationName")
+
+
+async def close_quietly(writer: asyncio.StreamWriter) -> None:
+    """Close without letting a slow or broken peer delay or fail the probe."""
+    transport = writer.transport
+    if transport.is_closing():  # a failed handshake or a reset: nothing to say goodbye to
+        transport.abort()
+        return
+    writer.close()
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(0.25):
+            await writer.wait_closed()
+            return
+    transport.abort()
+
+
+def failed_observation(check: Check, clock: Clock, failed: StepFailed,
+                       facts: dict[str, Any]) -> Observation:
+    """The ``ok=False`` observation for a failed step, keeping the facts gathered so far."""
+    return observation(check, clock, ok=False, phase=failed.phase, failure=failed.failure,
+                       failure_detail=failed.detail or None, **facts)
