@@ -1,0 +1,1 @@
+"""Tests of app/report: the check code and the run history."""
