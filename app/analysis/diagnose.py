@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from app.analysis.calls import adjust_feature, adjust_services, analyze_calls
 from app.analysis.evidence import Outcome, evidence
 from app.analysis.model import Cause, CauseId, Diagnosis, ServiceResult, Verdict
 from app.analysis.network import analyze_network
@@ -35,8 +36,14 @@ def diagnose(
             if note is not None:
                 result = ServiceResult(result.service, result.verdict, result.causes, note.id)
             services.append(result)
-        extra = _reference_causes(mine) if net.result.status.value == "online" else ()
-        results.append(feature_verdict(feature, services, extra))
+        online = net.result.status.value == "online"
+        extra = _reference_causes(mine) if online else ()
+        findings = analyze_calls(observations) if online and feature == "calls" else None
+        if findings is not None:  # app/analysis/calls.py: flows, test calls, shapes
+            services = adjust_services(services, findings)
+            extra = (*extra, *findings.causes)
+        result_f = feature_verdict(feature, services, extra)
+        results.append(adjust_feature(result_f, findings) if findings else result_f)
     return Diagnosis(
         network=net.result,
         features=tuple(results),

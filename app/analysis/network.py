@@ -57,6 +57,14 @@ def analyze_network(
     vpn = interfaces.vpn_names if interfaces else ()
     if vpn:
         extra.append(Cause(CauseId.VPN_ACTIVE))
+    # A certificate from an unknown authority on a trusted resolver or a control site:
+    # something on this network intercepts secure connections (or a login page does).
+    trusted_roles = (Role.RESOLVER.value, Role.CONTROL_DOMESTIC.value,
+                     Role.CONTROL_INTERNATIONAL.value)
+    intercepted = [o for o in observations if o.role in trusted_roles
+                   and evidence(o).cause == CauseId.TLS_INTERCEPTION]
+    if intercepted:
+        extra.append(Cause(CauseId.TLS_INTERCEPTION, _ids(intercepted)))
     proxied = [o for o in observations if "fake_ip_proxy" in o.dns_flags]
     if proxied:
         extra.append(Cause(CauseId.LOCAL_PROXY, _ids(proxied)))

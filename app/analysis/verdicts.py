@@ -82,13 +82,14 @@ def service_verdict(
     if not failed:
         throttled = any(c.id == CauseId.THROTTLED for c in causes)
         return ServiceResult(service, Verdict.DEGRADED if throttled else Verdict.WORKS, causes)
+    if status == NetworkStatus.UNKNOWN:
+        # We cannot show the network works otherwise: no claim beyond "couldn't tell".
+        # The evidence stays in the checks; the causes would read as findings, so they go.
+        return ServiceResult(service, Verdict.UNKNOWN)
     if intercepted or ok:
         return ServiceResult(service, Verdict.DEGRADED, causes)
     if not strong:
         return ServiceResult(service, Verdict.DEGRADED, causes)
-    if status == NetworkStatus.UNKNOWN:
-        # We cannot show the network works otherwise: do not call it a block.
-        return ServiceResult(service, Verdict.UNKNOWN, causes)
     return ServiceResult(service, Verdict.BLOCKED, causes)
 
 

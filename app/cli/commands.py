@@ -82,12 +82,12 @@ def finish(run: RunResult, catalog: Catalog, args: argparse.Namespace, tr: Trans
     diagnosis = diagnose(run.observations, catalog, run.interfaces, features=args.only)
     code = render.safe_code(diagnosis)
     if args.json:
-        doc = build_document(run, diagnosis, tr, code=code,
+        doc = build_document(run, diagnosis, tr, code=code, restrictions=catalog.restrictions,
                              include_identifiers=args.include_identifiers)
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render.human(run, diagnosis, tr, code))
+        sys.stdout.write(render.human(run, diagnosis, tr, code, catalog))
     render.remember(diagnosis, code)
     if args.report:
         return render.write_report(args.report, run, diagnosis, tr, code,

@@ -14,6 +14,7 @@ from app.engine.model import USER_FEATURES
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="list earlier checks on this computer")
     history.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
     history.add_argument("--json", action="store_true")
+
+    from app.cli import echo_peer
+
+    echo_peer.add_parser(sub)
     return parser
 
 
@@ -97,17 +102,31 @@ def run_cli(argv: list[str]) -> int:
             else:
                 return run_gui(lang)
         args = parser.parse_args(["check"] + (["--lang", lang] if lang else []))
-    from app.cli import commands
-
     try:
-        if args.command == "check":
-            return commands.check(args, lang)
-        if args.command == "decode":
-            return commands.decode(args, lang)
-        if args.command == "history":
-            return commands.history(args, lang)
+        return _dispatch(args, lang, parser)
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug of ours: one clear line, the traceback only on request
+        if os.environ.get("CONNCHECK_DEBUG"):
+            raise
+        print(f"conncheck: internal error: {type(exc).__name__}: {exc}\n"
+              "(set CONNCHECK_DEBUG=1 to see the details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace, lang: str | None, parser: argparse.ArgumentParser) -> int:
+    from app.cli import commands
+
+    if args.command == "check":
+        return commands.check(args, lang)
+    if args.command == "decode":
+        return commands.decode(args, lang)
+    if args.command == "history":
+        return commands.history(args, lang)
+    if args.command == "echo-peer":
+        from app.cli import echo_peer
+
+        return echo_peer.run(args)
     parser.print_help()
     return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""The JSON document of ``conncheck check --json``: a public contract (schema 1, docs/report-json.md).
+"""The JSON document of ``conncheck check --json``: a public contract (docs/report-json.md).
 
 Privacy: addresses that identify the user — this computer's own addresses and the public
 address a STUN server saw — are left out unless ``include_identifiers`` is set. The addresses
@@ -7,10 +7,12 @@ of the services' servers are kept: they are public and they are the evidence of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from app import __version__
 from app.analysis.model import Cause, Diagnosis
+from app.catalog import Restriction
 from app.engine.runner import RunResult
 from app.i18n import Translator
 from app.knowledge.explain import explain_feature, explain_network
@@ -31,7 +33,8 @@ def _causes(causes: tuple[Cause, ...]) -> list[dict[str, Any]]:
 
 
 def build_document(run: RunResult, diagnosis: Diagnosis, tr: Translator, *,
-                   code: str | None = None, include_identifiers: bool = False) -> dict[str, Any]:
+                   code: str | None = None, restrictions: Sequence[Restriction] = (),
+                   include_identifiers: bool = False) -> dict[str, Any]:
     net_text = explain_network(diagnosis.network, tr)
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -53,7 +56,7 @@ def build_document(run: RunResult, diagnosis: Diagnosis, tr: Translator, *,
     if code is not None:
         doc["code"] = code
     for feature in diagnosis.features:
-        text = explain_feature(feature, diagnosis, tr)
+        text = explain_feature(feature, diagnosis, tr, restrictions=restrictions)
         doc["features"][feature.feature] = {
             "verdict": feature.verdict.value,
             "causes": _causes(feature.causes),

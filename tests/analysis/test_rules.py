@@ -273,3 +273,22 @@ def test_fake_ip_proxy_is_named_not_called_tampering():
 def test_only_selected_features_are_reported():
     d = run(healthy(), features=["calls"])
     assert [f.feature for f in d.features] == ["calls"]
+
+
+def test_unknown_network_makes_no_claims_about_services():
+    """No names resolve, a few addresses answer: say "couldn't tell", not "works with problems"."""
+    obs = [fail(i, "dns_nxdomain_error", "dns") for i, *_ in ENTRIES]
+    obs = [ok("tg-dc1") if o.check_id == "tg-dc1" else o for o in obs]
+    d = run(obs)
+    assert d.network.status == NetworkStatus.UNKNOWN
+    tg = d.feature("messages").service("Telegram")
+    assert tg.verdict == Verdict.UNKNOWN
+    assert tg.causes == ()
+    assert all(f.verdict == Verdict.UNKNOWN for f in d.features)
+
+
+def test_interception_on_a_trusted_resolver_is_a_network_cause():
+    obs = healthy(ctl_wiki=fail("ctl-wiki", "ssl_unknown_authority", "tls"))
+    d = run(obs)
+    assert "tls_interception" in causes(d.network)
+    assert d.network.status == NetworkStatus.ONLINE  # the other international control answers

@@ -1,0 +1,54 @@
+"""``conncheck echo-peer --listen HOST:PORT``: the far end of an end-to-end test call, for
+support staff to run on a server they control (docs/echo-peer.md).
+
+Users then run ``conncheck check --echo-peer http://HOST:PORT``; the calls checks make a
+real WebRTC call to this peer, which sends the sound straight back, plus plain-UDP, a
+call-length flow and call-shaped bursts to its UDP echo on the same port number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"--listen takes HOST:PORT, got {text!r}")
+    return host, int(port)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "echo-peer", help="run the far end of a test call (for support staff)",
+        description="Answer test calls from `conncheck check --echo-peer URL`: HTTP "
+                    "signalling on TCP and a UDP echo, both on the same port.")
+    parser.add_argument("--listen", type=_listen, required=True, metavar="HOST:PORT",
+                        help="address and port to listen on, e.g. 0.0.0.0:8765")
+    parser.add_argument("--stun", metavar="stun:HOST:PORT",
+                        help="a STUN server, when this server's public address is NAT-ed")
+    parser.add_argument("--lifetime", type=float, metavar="SECONDS",
+                        help="stop after this many seconds (default: run until stopped)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.engine.calls.echo_server import serve
+
+    host, port = args.listen
+    try:
+        asyncio.run(serve(host, port, args.stun, args.lifetime))
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except OSError as exc:
+        print(f"conncheck echo-peer: cannot listen on {host}:{port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK

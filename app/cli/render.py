@@ -1,0 +1,178 @@
+"""Plain-language terminal output for ``conncheck check``, ``decode`` and ``history``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from app.analysis.model import Diagnosis, NetworkStatus
+from app.catalog import Catalog
+from app.cli.main import EXIT_OK, EXIT_USAGE
+from app.engine.model import USER_FEATURES
+from app.engine.runner import RunResult
+from app.i18n import Translator
+from app.knowledge import explain
+
+WIDTH = 78
+
+
+def feature_name(feature: str, tr: Translator) -> str:
+    return explain.feature_name(feature, tr)
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return "\n".join(
+        textwrap.fill(para, WIDTH, initial_indent=indent, subsequent_indent=indent)
+        for para in text.split("\n") if para.strip()
+    )
+
+
+def notice(catalog: Catalog, tr: Translator) -> str:
+    """Before the check: what will be contacted, and who can see it."""
+    lines = [tr.gettext("cli.notice.title")]
+    for feature in [f.value for f in USER_FEATURES]:
+        services = catalog.services(feature)
+        if services:
+            lines.append(f"  {explain.feature_name(feature, tr)}: {', '.join(services)}")
+    lines.append(_wrap(tr.gettext("cli.notice.provider")))
+    return "\n".join(lines) + "\n"
+
+
+def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None,
+          catalog: Catalog | None = None) -> str:
+    out: list[str] = []
+    restrictions = catalog.restrictions if catalog else ()
+    net = explain.explain_network(diagnosis.network, tr)
+    status = explain.status_word(diagnosis.network.status, tr)
+    network_ok = diagnosis.network.status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY)
+    out.append(f"{tr.gettext('term.network')}: {status}")
+    if diagnosis.network.status != NetworkStatus.ONLINE or net.workarounds:
+        out.append(_wrap(net.headline, "  "))
+        if net.body:
+            out.append(_wrap(net.body, "  "))
+        out.extend(_workarounds(net.workarounds, tr))
+    if run.cancelled:
+        out.append(_wrap(tr.gettext("cli.cancelled_partial")))
+    elif run.deadline_hit:
+        out.append(_wrap(tr.gettext("cli.deadline_partial")))
+    for feature in diagnosis.features:
+        text = explain.explain_feature(feature, diagnosis, tr, restrictions=restrictions)
+        out.append("")
+        word = explain.verdict_word(feature.verdict, tr)
+        out.append(f"{explain.feature_name(feature.feature, tr)} — {word}")
+        out.append(_wrap(text.headline, "  "))
+        if network_ok:
+            # When the network itself is the problem, its advice above is what matters;
+            # repeating it under every feature would bury it.
+            if text.body:
+                out.append(_wrap(text.body, "  "))
+            out.extend(_workarounds(text.workarounds, tr))
+    out.append("")
+    if code:
+        out.append(tr.format("cli.code_line", code=code))
+        out.append(_wrap(tr.gettext("cli.code_hint")))
+    return "\n".join(out) + "\n"
+
+
+def _workarounds(workarounds: tuple[explain.Workaround, ...], tr: Translator) -> list[str]:
+    if not workarounds:
+        return []
+    lines = [f"  {tr.gettext('term.what_you_can_do')}:"]
+    for n, w in enumerate(workarounds, 1):
+        lines.append(_wrap(f"{n}. {w.title}", "    "))
+        for step in w.steps:
+            lines.append(_wrap(f"– {step}", "       "))
+    return lines
+
+
+def safe_code(diagnosis: Diagnosis) -> str:
+    from app.report.code import encode
+
+    return encode(diagnosis)
+
+
+def remember(diagnosis: Diagnosis, code: str) -> None:
+    """Keep the run in the local history. A history problem never stops the check."""
+    from app.report.history import HistoryEntry, HistoryStore
+
+    try:
+        store = HistoryStore()
+        store.append(HistoryEntry.from_diagnosis(diagnosis, code, dt.datetime.now().astimezone()))
+    except OSError as exc:
+        print(f"conncheck: history not saved: {exc}", file=sys.stderr)
+
+
+def write_report(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator,
+                 code: str, *, include_identifiers: bool) -> int:
+    from app.report.writers import ReportError
+    from app.report.writers import write_report as write
+
+    try:
+        write(path, run, diagnosis, tr, code=code, include_identifiers=include_identifiers)
+    except ReportError as exc:
+        print(tr.format("cli.report_error", problem=str(exc)), file=sys.stderr)
+        return EXIT_USAGE
+    print(tr.format("cli.report_written", path=str(path)), file=sys.stderr)
+    return EXIT_OK
+
+
+def decode(text: str, tr: Translator) -> int:
+    from app.report.code import CodeError
+    from app.report.code import decode as decode_code
+
+    try:
+        diagnosis = decode_code(text)
+    except CodeError as exc:
+        print(tr.gettext(f"cli.code_error.{exc.reason.value}"), file=sys.stderr)
+        return EXIT_USAGE
+    date = diagnosis.date.isoformat()
+    print(tr.format("cli.decoded_header", date=date))
+    print()
+    network = explain.explain_network(diagnosis.network, tr)
+    print(f"{tr.gettext('term.network')}: {explain.status_word(diagnosis.network.status, tr)}")
+    if diagnosis.network.status != NetworkStatus.ONLINE:
+        print(_wrap(network.headline, "  "))
+    for feature in diagnosis.features:
+        card = explain.explain_feature(feature, diagnosis, tr)
+        print()
+        print(f"{explain.feature_name(feature.feature, tr)} — "
+              f"{explain.verdict_word(feature.verdict, tr)}")
+        print(_wrap(card.headline, "  "))
+        for service in feature.services:
+            print(_wrap(explain.service_line(service, feature.feature, tr), "  • "))
+    # The code carries the check's two main causes, not which feature they came from.
+    main = [c for c in diagnosis.network.causes]
+    if main:
+        print()
+        print(tr.gettext("cli.main_causes"))
+        for cause in main:
+            print(_wrap(f"{explain.explain_cause(cause.id, tr).headline} ({cause.id.value})",
+                        "  • "))
+    return EXIT_OK
+
+
+def history(tr: Translator, *, as_json: bool) -> int:
+    from app.report.history import HistoryStore
+
+    store = HistoryStore()
+    entries = store.load()
+    if store.last_problem:
+        print(tr.gettext("cli.history_problem"), file=sys.stderr)
+    if as_json:
+        json.dump([e.to_json() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not entries:
+        print(tr.gettext("cli.history_empty"))
+        return EXIT_OK
+    for entry in entries:
+        when = entry.time.strftime("%Y-%m-%d %H:%M")
+        verdicts = ", ".join(
+            f"{explain.feature_name(f, tr)}: {explain.verdict_word(v, tr)}"
+            for f, v in entry.features.items()
+        )
+        print(f"{when}  {entry.code}  {verdicts}")
+    return EXIT_OK
