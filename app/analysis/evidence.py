@@ -28,6 +28,37 @@ class Evidence:
     outcome: Outcome
     cause: CauseId | None = None  # the most specific cause this observation supports
     timeout: bool = False  # failed by silence (a timeout): weak evidence on a slow network
+    depth: int = 2  # how much of the service's real work the check exercised (see depth())
+
+
+# Kinds that carry call media (or a real test call), as opposed to call signalling.
+MEDIA_KINDS = frozenset({"stun", "udp", "call_flow", "turn_call", "echo_call", "call_shapes"})
+
+
+def depth(obs: Observation) -> int:
+    """How deep into the service's real work a check goes.
+
+    0: a name lookup only; 1: a bare connection (TCP connect; for calls, any signalling over
+    TCP/TLS/HTTPS); 2: the service's own protocol answered (TLS, HTTP); 3: call media.
+    A success at a shallow depth does not make a service "work" when every deeper check fails:
+    a censor that cuts connections when it sees the name lets the bare connect through.
+    """
+    if obs.kind == "dns":
+        return 0
+    if obs.feature == "calls":
+        return 3 if obs.kind in MEDIA_KINDS else 1
+    if obs.kind == "tcp":
+        return 1
+    return 2
+
+
+def reached(obs: Observation) -> bool:
+    """The destination answered: ok, too slow, or data flowed and then froze."""
+    if obs.ok:
+        return True
+    # A timeout after the secure connection was set up: the host was reached. Allow-lists and
+    # name filters act earlier (at connect or at the handshake), so this is a slow line.
+    return obs.phase == "http" and obs.failure in (F.GENERIC_TIMEOUT, F.STALLED)
 
 
 _NO_EVIDENCE = {F.INTERNAL_ERROR, F.INTERRUPTED, F.DEADLINE_EXCEEDED}
@@ -54,21 +85,29 @@ def is_slow(obs: Observation) -> bool:
 
 
 def evidence(obs: Observation) -> Evidence:
+    level = depth(obs)
     if obs.ok:
+        if level == 0:
+            # A name that resolves says nothing about whether the service works.
+            return Evidence(obs.check_id, Outcome.NO_EVIDENCE, depth=level)
         if "fake_ip_proxy" in obs.dns_flags:
-            return Evidence(obs.check_id, Outcome.OK, CauseId.LOCAL_PROXY)
+            return Evidence(obs.check_id, Outcome.OK, CauseId.LOCAL_PROXY, depth=level)
         if is_slow(obs):
-            return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED)
-        return Evidence(obs.check_id, Outcome.OK)
+            return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED, depth=level)
+        return Evidence(obs.check_id, Outcome.OK, depth=level)
     failure = obs.failure or F.INTERNAL_ERROR
     if failure in _NO_EVIDENCE:
-        return Evidence(obs.check_id, Outcome.NO_EVIDENCE)
+        return Evidence(obs.check_id, Outcome.NO_EVIDENCE, depth=level)
+    if failure == F.GENERIC_TIMEOUT and obs.phase == "http":
+        # Connected and secured, then the answer crawled in (or not at all) before the
+        # timeout: slow, not blocked. A freeze after some data is "stalled", handled below.
+        return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED, depth=level)
     timeout = failure in _SILENT
     differs = "differs_from_trusted" in obs.dns_flags
     trusted_has_answer = bool(obs.trusted_addresses)
 
     def failed(cause: CauseId) -> Evidence:
-        return Evidence(obs.check_id, Outcome.FAILED, cause, timeout)
+        return Evidence(obs.check_id, Outcome.FAILED, cause, timeout, level)
 
     if obs.phase == "dns":
         if failure == F.DNS_BOGON or (failure in _DNS_FAILS and trusted_has_answer):

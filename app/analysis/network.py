@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.analysis import thresholds
-from app.analysis.evidence import Outcome, evidence, throughput_kbits
+from app.analysis.evidence import Outcome, evidence, reached, throughput_kbits
 from app.analysis.model import Cause, CauseId, NetworkDetail, NetworkResult, NetworkStatus
 from app.engine.interfaces import InterfaceSnapshot
 from app.engine.model import Observation, Role
@@ -69,7 +69,9 @@ def analyze_network(
     if proxied:
         extra.append(Cause(CauseId.LOCAL_PROXY, _ids(proxied)))
 
-    judged = [o for o in observations if o.ok and throughput_kbits(o) is not None]
+    # Transfers we can judge for speed: finished big ones, and ones still trickling at the end.
+    judged = [o for o in observations if (o.ok and throughput_kbits(o) is not None)
+              or (reached(o) and not o.ok and o.failure != "stalled")]
     slow_ones = [o for o in judged if evidence(o).outcome == Outcome.SLOW]
     slow = bool(judged) and len(slow_ones) / len(judged) >= thresholds.NETWORK_SLOW_SHARE
     control_rates = [r for o in controls if o.ok and (r := throughput_kbits(o)) is not None]
@@ -89,7 +91,7 @@ def analyze_network(
     if portal:
         return done(NetworkStatus.CAPTIVE_PORTAL, [Cause(CauseId.CAPTIVE_PORTAL, _ids(portal))])
 
-    anything_ok = [o for o in observations if o.ok]
+    anything_ok = [o for o in observations if reached(o)]
     measured = [o for o in observations if evidence(o).outcome != Outcome.NO_EVIDENCE]
     if not anything_ok:
         if not measured:  # cancelled or broken before anything was measured
@@ -97,11 +99,15 @@ def analyze_network(
         return done(NetworkStatus.OFFLINE, [Cause(CauseId.OFFLINE, _ids(controls))],
                     NetworkDetail.NOTHING_ANSWERS)
 
-    dom_ok = [o for o in domestic if o.ok]
-    int_ok = [o for o in international if o.ok]
+    dom_ok = [o for o in domestic if reached(o)]
+    # International sites that answered count even when the transfer then froze or crawled:
+    # that is a freeze or a slow line, not an allow-list.
+    int_ok = [o for o in international if reached(o)]
     int_measured = [o for o in international if evidence(o).outcome != Outcome.NO_EVIDENCE]
+    frozen = [o for o in controls if o.failure == "stalled" and o.bytes_received > 0]
     if int_ok:
-        return done(NetworkStatus.ONLINE, [])
+        found = [Cause(CauseId.TRANSFER_FREEZE, _ids(frozen))] if frozen else []
+        return done(NetworkStatus.ONLINE, found)
     if dom_ok and int_measured:
         failed = [o for o in int_measured if not o.ok]
         return done(NetworkStatus.WHITELIST_ONLY,

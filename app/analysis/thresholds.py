@@ -15,3 +15,6 @@ NETWORK_SLOW_SHARE = 0.5
 # A service is slowed down on its own when its median throughput is this many times lower than
 # the controls' median while the controls are not slow themselves.
 SERVICE_SLOWER_FACTOR = 4.0
+# ... and only when it is also below this absolute rate: comparing a 13 ms body with a 0.1 ms
+# one on a fast LAN says nothing about throttling.
+SERVICE_SLOW_FLOOR_KBITS = 2000.0

@@ -66,7 +66,6 @@ def service_verdict(
     judged = [e for e in evs if e.outcome != Outcome.NO_EVIDENCE]
     if not judged:
         return ServiceResult(service, Verdict.UNKNOWN)
-    ok = [e for e in judged if e.outcome in (Outcome.OK, Outcome.SLOW)]
     failed = [e for e in judged if e.outcome == Outcome.FAILED]
     slow = [e for e in judged if e.outcome == Outcome.SLOW]
     intercepted = [e for e in failed if e.cause == CauseId.TLS_INTERCEPTION]
@@ -86,10 +85,16 @@ def service_verdict(
         # We cannot show the network works otherwise: no claim beyond "couldn't tell".
         # The evidence stays in the checks; the causes would read as findings, so they go.
         return ServiceResult(service, Verdict.UNKNOWN)
-    if intercepted or ok:
+    if intercepted:
         return ServiceResult(service, Verdict.DEGRADED, causes)
-    if not strong:
-        return ServiceResult(service, Verdict.DEGRADED, causes)
+    # Judge by the deepest checks this service has: a bare connect that succeeds while every
+    # real exchange with the service is cut does not make it work (evidence.depth()).
+    top = max(e.depth for e in judged)
+    deepest = [e for e in judged if e.depth == top]
+    if any(e.outcome in (Outcome.OK, Outcome.SLOW) for e in deepest):
+        return ServiceResult(service, Verdict.DEGRADED, causes)  # partial: name the causes
+    if not any(e in strong for e in deepest):
+        return ServiceResult(service, Verdict.DEGRADED, causes)  # only silence on a slow line
     return ServiceResult(service, Verdict.BLOCKED, causes)
 
 
@@ -109,7 +114,8 @@ def _slower_than_controls(observations: Sequence[Observation], net: NetworkFacts
         return []
     rates = [(o.check_id, r) for o in observations if o.ok
              and (r := throughput_kbits(o)) is not None]
-    limit = net.control_kbits / thresholds.SERVICE_SLOWER_FACTOR
+    limit = min(net.control_kbits / thresholds.SERVICE_SLOWER_FACTOR,
+                thresholds.SERVICE_SLOW_FLOOR_KBITS)
     return [(CauseId.THROTTLED, cid) for cid, r in rates if r < limit]
 
 

@@ -23,10 +23,14 @@ ENTRIES: list[tuple[str, str, Feature, Kind, Role]] = [
     ("wa-e1-443", "WhatsApp", Feature.MESSAGES, Kind.TCP, Role.SERVICE),
     ("wa-e1-5222", "WhatsApp", Feature.MESSAGES, Kind.TCP, Role.SERVICE),
     ("wa-web", "WhatsApp", Feature.MESSAGES, Kind.HTTPS, Role.SERVICE),
+    ("wa-register", "WhatsApp", Feature.MESSAGES, Kind.HTTPS, Role.SERVICE),
+    ("wa-dns", "WhatsApp", Feature.MESSAGES, Kind.DNS, Role.SERVICE),
     ("tg-dc1", "Telegram", Feature.MESSAGES, Kind.TCP, Role.SERVICE),
     ("tg-web", "Telegram", Feature.MESSAGES, Kind.HTTPS, Role.SERVICE),
     ("wa-relay", "WhatsApp", Feature.CALLS, Kind.STUN, Role.SERVICE),
     ("tg-relay", "Telegram", Feature.CALLS, Kind.STUN, Role.SERVICE),
+    ("signal-sfu", "Signal", Feature.CALLS, Kind.HTTPS, Role.SERVICE),
+    ("signal-relay", "Signal", Feature.CALLS, Kind.STUN, Role.SERVICE),
     ("stun-google", "STUN servers", Feature.CALLS, Kind.STUN, Role.REFERENCE_STUN),
     ("stun-cf", "STUN servers", Feature.CALLS, Kind.STUN, Role.REFERENCE_STUN),
     ("maps-google", "Google Maps", Feature.MAPS, Kind.HTTPS, Role.SERVICE),
@@ -49,7 +53,8 @@ def catalog() -> Catalog:
 
 
 _KIND = {i: (s, f, k, r) for i, s, f, k, r in ENTRIES}
-_LAST_PHASE = {Kind.HTTPS: "http", Kind.HTTP: "http", Kind.TCP: "tcp", Kind.STUN: "udp"}
+_LAST_PHASE = {Kind.HTTPS: "http", Kind.HTTP: "http", Kind.TCP: "tcp", Kind.STUN: "udp",
+               Kind.DNS: "dns"}
 
 
 def ok(check_id: str, **facts: Any) -> Observation:

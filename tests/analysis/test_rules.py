@@ -81,17 +81,17 @@ def test_whitelist_only_domestic_answers_international_does_not():
 
 def test_whatsapp_reset_by_name_blocks_whatsapp_only():
     obs = healthy(
-        wa_e1_443=fail("wa-e1-443", "connection_reset", "tls"),
-        wa_e1_5222=fail("wa-e1-5222", "connection_reset", "tls"),
         wa_web=fail("wa-web", "connection_reset", "tls"),
+        wa_register=fail("wa-register", "connection_reset", "tls"),
     )
     msgs = run(obs).feature("messages")
+    # the bare connects to the chat servers still pass: they never name WhatsApp
     assert msgs.service("WhatsApp").verdict == Verdict.BLOCKED
     assert msgs.service("Telegram").verdict == Verdict.WORKS
     assert msgs.verdict == Verdict.DEGRADED
     assert "sni_filtering" in causes(msgs.service("WhatsApp"))
     cause = next(c for c in msgs.causes if c.id == CauseId.SNI_FILTERING)
-    assert set(cause.checks) == {"wa-e1-443", "wa-e1-5222", "wa-web"}
+    assert set(cause.checks) == {"wa-web", "wa-register"}
     assert cause.services == ("WhatsApp",)
 
 
@@ -104,6 +104,25 @@ def test_partial_block_is_degraded_not_works():
     wa = run(obs).feature("messages").service("WhatsApp")
     assert wa.verdict == Verdict.DEGRADED
     assert {"ip_blocking", "sni_filtering"} <= causes(wa)
+
+
+def test_a_resolving_name_alone_does_not_make_a_service_work():
+    obs = healthy(tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp"),
+                  tg_web=fail("tg-web", "generic_timeout_error", "tcp"))
+    obs = [o for o in obs]  # wa-dns is ok: irrelevant to Telegram, but make the point below
+    d = run(obs)
+    assert d.feature("messages").service("Telegram").verdict == Verdict.BLOCKED
+    only_dns = healthy(wa_e1_443=fail("wa-e1-443", "generic_timeout_error", "tcp"),
+                       wa_e1_5222=fail("wa-e1-5222", "generic_timeout_error", "tcp"),
+                       wa_web=fail("wa-web", "generic_timeout_error", "tcp"),
+                       wa_register=fail("wa-register", "generic_timeout_error", "tcp"))
+    assert run(only_dns).feature("messages").service("WhatsApp").verdict == Verdict.BLOCKED
+
+
+def test_call_signalling_over_https_does_not_make_calls_work():
+    """Signal's call server answers over the web, but no call media gets through."""
+    obs = healthy(signal_relay=fail("signal-relay", "generic_timeout_error", "udp"))
+    assert run(obs).feature("calls").service("Signal").verdict == Verdict.BLOCKED
 
 
 def test_ip_drop_blocks_telegram():
@@ -201,7 +220,7 @@ def test_one_service_much_slower_than_controls_is_throttled():
 
 def test_all_udp_silent_blocks_calls_messages_still_work():
     obs = healthy(**{i.replace("-", "_"): fail(i, "generic_timeout_error", "udp")
-                     for i in ("wa-relay", "tg-relay", "stun-google", "stun-cf")})
+                     for i in ("wa-relay", "tg-relay", "signal-relay", "stun-google", "stun-cf")})
     d = run(obs)
     calls = d.feature("calls")
     assert calls.verdict == Verdict.BLOCKED
@@ -292,3 +311,31 @@ def test_interception_on_a_trusted_resolver_is_a_network_cause():
     d = run(obs)
     assert "tls_interception" in causes(d.network)
     assert d.network.status == NetworkStatus.ONLINE  # the other international control answers
+
+
+def test_answers_crawling_past_the_timeout_on_a_thin_line_are_slow_not_blocked():
+    """256 kbit/s shared by every check: secure connections set up, answers never finish."""
+    obs = []
+    for i, s, f, k, r in ENTRIES:
+        if k.value == "https":
+            obs.append(fail(i, "generic_timeout_error", "http", bytes_received=0))
+        elif k.value == "stun":
+            obs.append(ok(i))
+        else:
+            obs.append(fail(i, "generic_timeout_error", "tcp") if i == "tg-dc1" else ok(i))
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "throttled" in causes(d.network)
+    assert all(s.verdict != Verdict.BLOCKED for f in d.features for s in f.services)
+
+
+def test_international_sites_that_freeze_are_reached_not_an_allow_list():
+    obs = healthy(
+        ctl_wiki=fail("ctl-wiki", "stalled", "http", bytes_received=12288),
+        ctl_example=fail("ctl-example", "stalled", "http", bytes_received=12288),
+        maps_google=fail("maps-google", "stalled", "http", bytes_received=12288),
+    )
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "transfer_freeze" in causes(d.network)
+    assert "transfer_freeze" in causes(d.feature("maps").service("Google Maps"))
