@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.engine.calls import defaults as call_defaults
 from app.engine.model import Check, Feature, Kind, Role
 
 SCHEMA = 1
@@ -23,6 +24,8 @@ _URL_KINDS = {Kind.HTTPS, Kind.HTTP, Kind.DOH}
 _CHECK_KEYS = {
     "id", "service", "feature", "kind", "host", "ip", "url", "port", "role", "sni", "ca",
     "timeout_s", "max_bytes", "expect_status", "method", "label", "transport",
+    # calls kinds (docs/catalog.md "Calls")
+    "duration_s", "packet_bytes", "rate_pps", "payload", "username", "credential",
 }
 _CATALOG_KEYS = {
     "schema", "name", "version", "country", "extra_ca", "ordinary_ranges", "timeout_s",
@@ -255,6 +258,8 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
                 raise CatalogError(
                     path, "a doh resolver's url must use an IP literal", entry
                 ) from None
+    elif kind in (Kind.TURN_CALL, Kind.ECHO_CALL):
+        host, port = _call_url(path, kind, url, port, entry)
     elif url is not None:
         raise CatalogError(path, f"'url' is not used by kind {kind.value}", entry)
     if not isinstance(host, str) or not host:
@@ -269,7 +274,12 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     ca_file = None
     if "ca" in raw:
         ca_file = str(_ca_path(path, raw["ca"], "'ca'", entry))
+    calls = _call_fields(path, raw, kind, entry)
+    duration_s = calls.get("duration_s", 0.0)
+    default_timeout = call_defaults.default_timeout(kind, duration_s, default_timeout)
     timeout_s = _number(path, raw.get("timeout_s", default_timeout), entry, "timeout_s", 0.1, 120)
+    if duration_s and timeout_s <= duration_s:
+        raise CatalogError(path, "timeout_s must be longer than duration_s", entry)
     max_bytes = int(_number(path, raw.get("max_bytes", 262_144), entry, "max_bytes", 1, 1 << 30))
     expect_status = raw.get("expect_status")
     if expect_status is not None and (
@@ -300,7 +310,77 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
         method=method,
         label=raw.get("label", ""),
         transport=raw.get("transport", ""),
+        **calls,
     )
+
+
+def _call_url(path: Path, kind: Kind, url: Any, port: Any, entry: str) -> tuple[str, Any]:
+    """Host and port of a turn_call (turn:/turns: URL) or echo_call (http(s):// URL) entry."""
+    if not isinstance(url, str):
+        raise CatalogError(path, f"missing field 'url' (kind {kind.value})", entry)
+    if kind == Kind.TURN_CALL:
+        from app.engine.calls.turn_url import TurnUrlError, parse_turn_url
+
+        try:
+            turn = parse_turn_url(url)
+        except TurnUrlError as exc:
+            raise CatalogError(path, str(exc), entry) from None
+        host, url_port = turn.host, turn.port
+    else:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CatalogError(path, f"'url' must be an http(s):// URL, got {url!r}", entry)
+        host = parts.hostname
+        try:
+            url_port = parts.port or (80 if parts.scheme == "http" else 443)
+        except ValueError:
+            raise CatalogError(path, f"bad port in url {url!r}", entry) from None
+    if port is not None and port != url_port:
+        raise CatalogError(path, f"'port' {port} differs from the url's port", entry)
+    return host, url_port
+
+
+def _call_fields(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dict[str, Any]:
+    """The calls fields of an entry, with each kind's defaults filled in."""
+    given = {"duration_s", "packet_bytes", "rate_pps", "payload", "username",
+             "credential"} & set(raw)
+    if given and not call_defaults.is_call_kind(kind):
+        raise CatalogError(path, f"{', '.join(sorted(given))}: not used by kind {kind.value}",
+                           entry)
+    for key in ("payload", "username", "credential"):
+        if key in raw and not isinstance(raw[key], str):
+            raise CatalogError(path, f"'{key}' must be text", entry)
+    if not call_defaults.is_call_kind(kind):
+        return {}
+    duration = call_defaults.default_duration(kind)
+    if duration:
+        duration = _number(path, raw.get("duration_s", duration), entry, "duration_s", 1, 120)
+    fields: dict[str, Any] = {"duration_s": duration}
+    size = call_defaults.FLOW_PACKET_BYTES if kind == Kind.CALL_FLOW else (
+        call_defaults.UDP_PACKET_BYTES)
+    if kind in (Kind.UDP_ECHO, Kind.CALL_FLOW):
+        fields["packet_bytes"] = int(_number(path, raw.get("packet_bytes", size), entry,
+                                             "packet_bytes", 20, 1200))
+    if kind == Kind.CALL_FLOW:
+        fields["rate_pps"] = int(_number(path, raw.get("rate_pps", call_defaults.FLOW_RATE_PPS),
+                                         entry, "rate_pps", 1, 100))
+    allowed = call_defaults.PAYLOADS.get(kind, ())
+    if allowed:
+        payload = raw.get("payload", allowed[0])
+        if payload not in allowed:
+            raise CatalogError(path, f"payload must be {' or '.join(allowed)}, got {payload!r}",
+                               entry)
+        fields["payload"] = payload
+    elif "payload" in raw:
+        raise CatalogError(path, f"'payload' is not used by kind {kind.value}", entry)
+    if kind == Kind.TURN_CALL:
+        for key in ("username", "credential"):
+            if not raw.get(key):
+                raise CatalogError(path, f"missing field '{key}' (kind turn_call)", entry)
+            fields[key] = raw[key]
+    elif "username" in raw or "credential" in raw:
+        raise CatalogError(path, f"username/credential are not used by kind {kind.value}", entry)
+    return fields
 
 
 def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:

@@ -30,6 +30,14 @@ def load(args: argparse.Namespace, tr: Translator) -> Catalog | None:
         return None
     if args.only:
         catalog = catalog.only(set(args.only))
+    from app.engine.calls.from_args import CallArgsError, with_call_options
+
+    try:
+        catalog = with_call_options(catalog, turn=args.turn or (), echo_peer=args.echo_peer,
+                                    calls_long=args.calls_long)
+    except CallArgsError as exc:
+        print(f"conncheck: {exc}", file=sys.stderr)
+        return None
     return catalog
 
 

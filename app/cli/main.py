@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="include IP addresses and the computer's name in the output")
     check.add_argument("--deadline", type=float, help="overall time limit in seconds")
     check.add_argument("--quiet", action="store_true", help="no progress lines")
+    check.add_argument("--turn", action="append", metavar="turn:USER:PASS@HOST:PORT",
+                       help="also make a real test call through this TURN server (repeatable)")
+    check.add_argument("--echo-peer", metavar="URL",
+                       help="also make an end-to-end test call to a `conncheck echo-peer`")
+    check.add_argument("--calls-long", action="store_true",
+                       help="let the call tests run longer (about 20 s instead of 6 s)")
 
     decode = sub.add_parser("decode", help="explain a check code read out by a user")
     decode.add_argument("code", nargs="+", help="the code, e.g. 7KQ2-9XJ4-M1R")

@@ -28,6 +28,12 @@ class Kind(StrEnum):
     HTTPS = "https"  # TLS + HTTP GET, streaming the body
     HTTP = "http"  # plain-HTTP GET (captive portal probe, Telegram's HTTP-on-DC)
     STUN = "stun"  # STUN binding request over UDP
+    # calls (app/engine/calls/, docs/catalog.md "Calls")
+    UDP_ECHO = "udp"  # plain UDP datagram (no STUN cookie) that an echo/server answers
+    CALL_FLOW = "call_flow"  # a call-length stream of voice-sized UDP packets
+    TURN_CALL = "turn_call"  # a real WebRTC test call, relay-only through a TURN server
+    ECHO_CALL = "echo_call"  # a real WebRTC test call to a `conncheck echo-peer`
+    CALL_SHAPES = "call_shapes"  # bursts shaped like each app's call packets, to a UDP echo
 
 
 class Phase(StrEnum):
@@ -47,6 +53,7 @@ class Role(StrEnum):
     CAPTIVE_PORTAL = "captive_portal"
     RESOLVER = "resolver"
     REFERENCE_STUN = "reference_stun"
+    CALL_TEST = "call_test"  # a calls measurement of no particular app (flow, test call)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,13 @@ class Check:
     method: str = "GET"
     label: str = ""  # plain words for Details ("WhatsApp message server e1")
     transport: str = ""  # free text for Details: "UDP relay", "MTProto on 443" …
+    # calls kinds (docs/catalog.md "Calls"); 0 / "" means "the kind's default"
+    duration_s: float = 0.0  # call_flow / turn_call / echo_call: how long media flows
+    packet_bytes: int = 0  # udp / call_flow / call_shapes: UDP payload size
+    rate_pps: int = 0  # call_flow: packets per second
+    payload: str = ""  # udp: random|stun_classic; call_flow: stun|echo
+    username: str = ""  # turn_call: TURN user name
+    credential: str = field(default="", repr=False)  # turn_call: TURN password, never reported
 
     @property
     def target(self) -> str:

@@ -31,6 +31,11 @@ _FIRST_PHASE = {
     Kind.HTTPS: Phase.DNS,
     Kind.HTTP: Phase.DNS,
     Kind.STUN: Phase.UDP,
+    Kind.UDP_ECHO: Phase.UDP,
+    Kind.CALL_FLOW: Phase.UDP,
+    Kind.TURN_CALL: Phase.UDP,
+    Kind.ECHO_CALL: Phase.HTTP,
+    Kind.CALL_SHAPES: Phase.UDP,
 }
 # Grace on top of a check's own timeout before the engine gives up on the probe itself.
 _GRACE_S = 1.0

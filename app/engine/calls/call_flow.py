@@ -1,0 +1,120 @@
+"""kind = "call_flow": a call-length stream of voice-sized UDP packets, every answer timed.
+
+Why: Russian call filtering (from August 2025) often lets a call *connect* and then kills
+it a few seconds later; a single STUN request passes, the call still dies. We send what a
+voice call sends — ``packet_bytes`` (160) every 1/``rate_pps`` (50/s) for ``duration_s`` —
+to a STUN server (binding requests padded to voice size, matched by transaction id) or to a
+UDP echo (random packets, echoed back). From the timeline: loss, RTT, RFC 3550 jitter, and
+when answers stopped (``answered_until_s``). Answers that arrive and then stop for good while
+we keep sending is a cut call: failure ``stalled`` in phase ``udp``.
+
+Bounded: exactly ``duration_s * rate_pps`` packets, then at most ``TAIL_S`` for late answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from app.engine import failures as F
+from app.engine.calls import defaults, packets
+from app.engine.calls.flowstats import FlowStats, Reply, flow_stats
+from app.engine.calls.udp import Collector, open_udp
+from app.engine.model import Check, Observation, Phase
+from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.steps import Budget, StepFailed, failed_observation
+
+TAIL_S = 1.0  # after the last packet: time for its answer to come back
+_IP_UDP_HEADERS = 28  # IPv4 + UDP: what each packet costs on the wire on top of the payload
+
+
+def _packet(mode: str, size: int) -> tuple[bytes, bytes]:
+    """(packet, the key its answer carries)."""
+    if mode == "echo":
+        data = packets.neutral(size)
+        return data, data[:12]
+    data = packets.stun_binding(size)
+    return data, data[8:20]
+
+
+def _key(mode: str, reply: bytes) -> bytes | None:
+    if mode == "echo":
+        return reply[:12] if len(reply) >= 12 else None
+    return packets.stun_transaction_id(reply)
+
+
+async def send_flow(transport: asyncio.DatagramTransport, collector: Collector, mode: str,
+                    size: int, rate: int, count: int, tail_s: float) -> tuple[FlowStats, int]:
+    """Send ``count`` packets at ``rate``/s, wait ``tail_s``; return the stats and bytes sent."""
+    sent_at: dict[bytes, float] = {}
+    start = time.monotonic()
+    sent_bytes = 0
+    interval = 1.0 / rate
+    for index in range(count):
+        delay = start + index * interval - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if collector.error is not None and not collector.datagrams:
+            break  # ICMP "port unreachable" before any answer: nobody is there
+        data, key = _packet(mode, size)
+        sent_at[key] = time.monotonic()
+        transport.sendto(data)
+        sent_bytes += len(data)
+    window = time.monotonic() - start
+    await asyncio.sleep(tail_s)
+    replies: list[Reply] = []
+    for arrived, data in collector.datagrams:
+        reply_key = _key(mode, data)
+        sent = sent_at.pop(reply_key, None) if reply_key is not None else None
+        if sent is not None:  # pop: a duplicated answer counts once
+            replies.append(Reply(sent - start, arrived - start))
+    return flow_stats(len(sent_at) + len(replies), replies, window), sent_bytes
+
+
+async def run(check: Check, ctx: ProbeContext) -> Observation:
+    clock = Clock()
+    budget = Budget(check.timeout_s)
+    facts: dict[str, Any] = {}
+    transport = None
+    mode = check.payload or "stun"
+    size = check.packet_bytes or defaults.FLOW_PACKET_BYTES
+    rate = check.rate_pps or defaults.FLOW_RATE_PPS
+    duration = check.duration_s or defaults.FLOW_QUICK_S
+    extra: dict[str, Any] = {"payload": mode, "packet_bytes": size, "rate_pps": rate}
+    try:
+        transport, collector = await open_udp(check, ctx, budget, clock, facts)
+        # Never outlive the check's own timeout: shorten the window rather than be killed.
+        window = min(duration, budget.remaining() - TAIL_S - 0.2)
+        count = max(1, int(window * rate))
+        stats, sent_bytes = await send_flow(transport, collector, mode, size, rate, count,
+                                            TAIL_S)
+        extra.update(stats.as_extra())
+        extra["bytes_sent"] = sent_bytes
+        extra["wire_bytes_sent"] = sent_bytes + _IP_UDP_HEADERS * stats.sent
+        clock.mark("udp")
+        if stats.rtt_ms_median is not None:
+            clock.timings["rtt"] = stats.rtt_ms_median
+        _judge(stats, collector)
+    except StepFailed as failed:
+        facts["extra"] = extra
+        return failed_observation(check, clock, failed, facts)
+    finally:
+        if transport is not None:
+            transport.close()
+    return observation(check, clock, ok=True, phase=Phase.UDP, extra=extra, **facts)
+
+
+def _judge(stats: FlowStats, collector: Collector) -> None:
+    """Raise the flow's failure, if any: nothing came back, or answers stopped midway."""
+    if stats.received == 0:
+        icmp = collector.failure()
+        if icmp is not None:
+            raise StepFailed(Phase.UDP, icmp[0], icmp[1])
+        raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
+                         f"none of {stats.sent} packets was answered")
+    if stats.cutoff:
+        raise StepFailed(
+            Phase.UDP, F.STALLED,
+            f"answers stopped {stats.answered_until_s:.1f} s into a "
+            f"{stats.window_s:.1f} s flow ({stats.received} of {stats.sent} answered)")
