@@ -29,9 +29,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from app.i18n import DOMAIN, SUPPORTED
+from app.i18n import DOMAIN, EXTRA_DOMAINS, SUPPORTED
 from app.knowledge.keys import PLURALS, all_keys
 from app.paths import resources_dir
+
+ALL_DOMAINS: tuple[str, ...] = (DOMAIN, *EXTRA_DOMAINS)
 
 Msgid = str | tuple[str, ...]
 
@@ -44,17 +46,17 @@ def locale_dir() -> Path:
     return resources_dir() / "locale"
 
 
-def po_path(lang: str) -> Path:
-    return locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return locale_dir() / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def mo_path(lang: str) -> Path:
-    return locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+def mo_path(lang: str, domain: str = DOMAIN) -> Path:
+    return locale_dir() / lang / "LC_MESSAGES" / f"{domain}.mo"
 
 
-def read_catalog(lang: str) -> Catalog:
-    with po_path(lang).open("rb") as handle:
-        return read_po(handle, locale=lang, domain=DOMAIN)
+def read_catalog(lang: str, domain: str = DOMAIN) -> Catalog:
+    with po_path(lang, domain).open("rb") as handle:
+        return read_po(handle, locale=lang, domain=domain)
 
 
 def compiled(catalog: Catalog) -> bytes:
@@ -131,24 +133,33 @@ def _name(msgid: Msgid) -> str:
 def problems(langs: Iterable[str] = SUPPORTED) -> list[str]:
     """Every problem found, one readable line each; an empty list means all is well."""
     found: list[str] = []
+    # The window, the reports and the knowledge base keep their texts in separate domains
+    # (one .po each), merged into one Translator: check them as one set per language.
     texts: dict[str, dict[Msgid, tuple[str, ...]]] = {}
     for lang in langs:
-        try:
-            catalog = read_catalog(lang)
-        except FileNotFoundError:
-            found.append(f"{lang}: {po_path(lang)} is missing")
-            continue
-        except Exception as exc:  # a syntax error in the .po: report, keep checking others
-            found.append(f"{lang}: cannot read {po_path(lang)}: {exc}")
-            continue
-        texts[lang] = _texts(catalog)
-        try:
-            on_disk = mo_path(lang).read_bytes()
-        except FileNotFoundError:
-            found.append(f"{lang}: {mo_path(lang)} is missing; run with --compile")
-        else:
-            if on_disk != compiled(catalog):
-                found.append(f"{lang}: {mo_path(lang)} is out of date; run with --compile")
+        for domain in ALL_DOMAINS:
+            try:
+                catalog = read_catalog(lang, domain)
+            except FileNotFoundError:
+                found.append(f"{lang}: {po_path(lang, domain)} is missing")
+                continue
+            except Exception as exc:  # a syntax error in the .po: report, keep checking
+                found.append(f"{lang}: cannot read {po_path(lang, domain)}: {exc}")
+                continue
+            merged = texts.setdefault(lang, {})
+            for msgid, value in _texts(catalog).items():
+                if msgid in merged:
+                    found.append(f"{lang}: key {_name(msgid)} is defined in two domains")
+                merged[msgid] = value
+            try:
+                on_disk = mo_path(lang, domain).read_bytes()
+            except FileNotFoundError:
+                found.append(f"{lang}: {mo_path(lang, domain)} is missing; run with --compile")
+            else:
+                if on_disk != compiled(catalog):
+                    found.append(
+                        f"{lang}: {mo_path(lang, domain)} is out of date; run with --compile"
+                    )
 
     required: list[Msgid] = [*all_keys(), *PLURALS]
     required += [k for k in code_keys() if k not in required]
@@ -194,9 +205,12 @@ def compile_all(langs: Iterable[str] = SUPPORTED) -> list[Path]:
     """Write every .mo from its .po; returns the files written."""
     written = []
     for lang in langs:
-        path = mo_path(lang)
-        path.write_bytes(compiled(read_catalog(lang)))
-        written.append(path)
+        for domain in ALL_DOMAINS:
+            if not po_path(lang, domain).exists():
+                continue
+            path = mo_path(lang, domain)
+            path.write_bytes(compiled(read_catalog(lang, domain)))
+            written.append(path)
     return written
 
 

@@ -1,0 +1,83 @@
+"""Starting the window: ``run_gui(lang)`` is what ``conncheck`` with no arguments calls.
+
+Also installs the GUI's ``sys.excepthook``: an unexpected error shows a plain message with
+"Copy details" instead of a traceback in a terminal nobody sees, and the window stays open.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME, __version__
+from app.i18n import SUPPORTED, system_language
+from app.ui import language
+from app.ui.main_window import MainWindow
+from app.ui.settings import Settings
+
+DESKTOP_ID = "org.conncheck.ConnectionCheck"
+
+
+def application() -> QApplication:
+    """The one QApplication (made here unless a test or the self-test made it already)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland app id / taskbar grouping
+    return app
+
+
+def choose_language(lang: str | None, settings: Settings) -> str:
+    """The command line wins, then what the user chose last time, then the system's."""
+    for candidate in (lang, settings.language):
+        if candidate in SUPPORTED:
+            return candidate
+    return system_language()
+
+
+def create_window(lang: str | None = None, catalog: Path | None = None,
+                  settings: Settings | None = None) -> MainWindow:
+    application()
+    settings = settings or Settings.load()
+    language.set_language(choose_language(lang, settings))
+    window = MainWindow(settings, catalog)
+    install_excepthook(window)
+    return window
+
+
+def install_excepthook(window: MainWindow) -> None:
+    """Unexpected errors in slots become the error dialog; never a traceback, never a crash."""
+    showing = False
+
+    def hook(kind: type[BaseException], value: BaseException,
+             tb: TracebackType | None) -> None:
+        nonlocal showing
+        details = "".join(traceback.format_exception(kind, value, tb))
+        if issubclass(kind, KeyboardInterrupt) or showing:
+            sys.__excepthook__(kind, value, tb)
+            return
+        showing = True
+        try:
+            window.show_error("ui.error.unexpected", details)
+        except Exception:  # the dialog itself failed: fall back to stderr, keep running
+            sys.__excepthook__(kind, value, tb)
+        finally:
+            showing = False
+
+    sys.excepthook = hook
+
+
+def run_gui(lang: str | None = None, catalog: Path | None = None) -> int:
+    app = application()
+    window = create_window(lang, catalog)
+    window.show()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal still quits
+    return app.exec()

@@ -1,0 +1,1 @@
+"""Dialogs: the error message, the privacy notice, the check code."""

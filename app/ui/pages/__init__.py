@@ -1,0 +1,1 @@
+"""The window's pages: welcome, checking, results, details."""

@@ -1,0 +1,1 @@
+"""Support tools in the window: read-out (guided) mode, decoding a code, earlier checks."""

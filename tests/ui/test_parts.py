@@ -1,0 +1,84 @@
+"""Pieces of the window that need no network: accessibility names, icons, time estimate,
+the self-test and its loud failure on a missing resource."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QTableView,
+    QWidget,
+)
+
+from app.analysis.model import Verdict
+from app.ui import icons
+from app.ui.pages.checking import estimate_left_s
+
+pytestmark = pytest.mark.gui
+
+
+def test_every_control_has_an_accessible_name_and_description(qtbot, make_window,
+                                                              quick_catalog):
+    window = make_window(quick_catalog, "ru")
+    from app.ui.showcase import render_pages
+
+    render_pages(window, window.catalog)  # fill every page, so every control has content
+    missing = []
+    for widget in window.findChildren(QWidget):
+        interactive = isinstance(widget, QAbstractButton | QComboBox | QTableView)
+        if (not interactive or isinstance(widget.parent(), QAbstractItemView)
+                or widget.objectName().startswith("qt_")):
+            continue  # Qt's own helpers: the table's corner button, the menu bar's "more"
+        if not widget.accessibleName() or not widget.accessibleDescription():
+            missing.append(f"{type(widget).__name__} {widget.objectName()}")
+    assert missing == []
+
+
+def test_verdict_icons_differ_in_shape_not_only_colour(qapp):
+    from PySide6.QtGui import QImage
+
+    def silhouette(verdict: Verdict) -> list[bool]:
+        image = icons.pixmap(icons.verdict_icon_name(verdict), 32).toImage()
+        image = image.convertToFormat(QImage.Format.Format_ARGB32)
+        return [image.pixelColor(x, y).alpha() > 128 for y in range(32) for x in range(32)]
+
+    shapes = {v: tuple(silhouette(v)) for v in Verdict}
+    assert len(set(shapes.values())) == len(Verdict)
+
+
+def test_icons_are_sharp_at_high_dpi(qapp):
+    pixmap = icons.pixmap("verdict-works", 24, 2.0)
+    assert (pixmap.width(), pixmap.height()) == (48, 48)
+    assert pixmap.devicePixelRatio() == 2.0
+
+
+def test_time_left_follows_the_pace_and_never_passes_the_deadline():
+    assert estimate_left_s(0.0, 0, 40, 40.0) == 40.0
+    assert estimate_left_s(5.0, 20, 40, 40.0) == pytest.approx(5.0)
+    assert estimate_left_s(30.0, 1, 40, 40.0) == pytest.approx(10.0)  # capped by the deadline
+    assert estimate_left_s(50.0, 1, 40, 40.0) == 0.0
+
+
+def test_self_test_draws_every_page(qapp, capsys):
+    from app.ui.selftest import run_self_test
+
+    assert run_self_test(None) == 0
+    assert "self-test OK" in capsys.readouterr().out
+
+
+def test_self_test_fails_loudly_naming_a_missing_icon(qapp, capsys, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    import app.paths
+    from app.ui.selftest import run_self_test
+
+    copy = tmp_path / "resources"
+    shutil.copytree(app.paths.resources_dir(), copy)
+    (copy / "icons" / "verdict-blocked.svg").unlink()
+    monkeypatch.setattr(app.paths, "resources_dir", lambda: copy)
+    assert run_self_test(None) == 1
+    assert "verdict-blocked.svg" in capsys.readouterr().err
