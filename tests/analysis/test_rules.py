@@ -316,7 +316,7 @@ def test_interception_on_a_trusted_resolver_is_a_network_cause():
 def test_answers_crawling_past_the_timeout_on_a_thin_line_are_slow_not_blocked():
     """256 kbit/s shared by every check: secure connections set up, answers never finish."""
     obs = []
-    for i, s, f, k, r in ENTRIES:
+    for i, _s, _f, k, _r in ENTRIES:
         if k.value == "https":
             obs.append(fail(i, "generic_timeout_error", "http", bytes_received=0))
         elif k.value == "stun":
