@@ -32,7 +32,7 @@ sysdeps:
 	@bash .ci/system-deps.sh $(SYSTEM_PACKAGES)
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests benchmarks build
+	$(BIN)/ruff check .
 	$(BIN)/python -m app.knowledge.check_translations
 
 typecheck: $(STAMP)

@@ -69,6 +69,8 @@ def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None
             # repeating it under every feature would bury it.
             if text.body:
                 out.append(_wrap(text.body, "  "))
+            if len({s.verdict for s in feature.services}) > 1:
+                out.extend(_wrap(line, "  • ") for line in text.service_lines)
             out.extend(_workarounds(text.workarounds, tr))
     out.append("")
     if code:

@@ -162,8 +162,8 @@ def explain_feature(
     causes = _unique_causes([*result.causes, *(c for s in result.services for c in s.causes)])
     body = [tr.gettext(keys.feature_text(feature, verdict, "body"))]
     body += [tr.gettext(keys.cause_text(c.id, "headline")) for c in causes]
-    if len({s.verdict for s in result.services}) > 1:
-        body += [service_line(s, feature, tr) for s in result.services if s not in affected]
+    # Per-service sentences are in ``service_lines``; presenters list them next to the body
+    # (in the body as well, they would be read twice).
     notes = _restriction_notes(result, restrictions, tr)
     body += notes.sentences
 

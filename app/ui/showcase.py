@@ -40,7 +40,7 @@ PAGES: tuple[str, ...] = ("welcome", "checking", "results", "results-open", "res
 
 
 def synthetic_diagnosis(network: NetworkStatus = NetworkStatus.ONLINE) -> Diagnosis:
-    calls = FeatureResult("calls", Verdict.BLOCKED, (Cause(CauseId.UDP_BLOCKED),), (
+    calls = FeatureResult("calls", Verdict.DEGRADED, (Cause(CauseId.UDP_BLOCKED),), (
         ServiceResult("WhatsApp", Verdict.BLOCKED, (Cause(CauseId.UDP_BLOCKED),)),
         ServiceResult("Telegram", Verdict.BLOCKED, (Cause(CauseId.UDP_BLOCKED),)),
         ServiceResult("Signal", Verdict.WORKS),
