@@ -21,7 +21,7 @@ from app.engine import failures
 from app.engine.events import CheckFinished, CheckStarted, Event
 from app.engine.interfaces import InterfaceSnapshot, snapshot
 from app.engine.model import Check, Kind, Observation, Phase
-from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver
+from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver, observation_for
 
 _FIRST_PHASE = {
     Kind.DNS: Phase.DNS,
@@ -56,18 +56,10 @@ class RunResult:
 
 def failed_observation(check: Check, failure: str, detail: str, duration_ms: int,
                        phase: str | None = None) -> Observation:
-    return Observation(
-        check_id=check.id,
-        service=check.service,
-        feature=check.feature.value,
-        kind=check.kind.value,
-        role=check.role.value,
-        target=check.target,
-        ok=False,
-        failure=failure,
-        phase=phase or _FIRST_PHASE[check.kind].value,
-        duration_ms=duration_ms,
-        failure_detail=detail,
+    """What the engine records for a check whose probe gave no observation of its own."""
+    return observation_for(
+        check, ok=False, failure=failure, phase=phase or _FIRST_PHASE[check.kind].value,
+        duration_ms=duration_ms, timings_ms={}, failure_detail=detail,
     )
 
 

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from app.analysis.model import Diagnosis, NetworkStatus, Verdict
+from app.report.atomic import write_atomically
 
 APP_NAME = "conncheck"
 ENV_DATA_DIR = "CONNCHECK_DATA_DIR"
@@ -257,17 +257,4 @@ class HistoryStore:
         text = "".join(
             json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for e in entries
         )
-        handle, temp = tempfile.mkstemp(prefix=".history-", suffix=".tmp", dir=folder)
-        try:
-            os.chmod(temp, 0o600)  # mkstemp already makes it 0600; this says so explicitly
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-            raise
+        write_atomically(self.path, text.encode("utf-8"), mode=0o600)

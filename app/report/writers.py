@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from app.analysis.model import Diagnosis
 from app.engine.runner import RunResult
 from app.i18n import Translator
 from app.report import privacy
+from app.report.atomic import write_atomically
 from app.report.content import ReportContent, build_content
 
 FORMATS: tuple[str, ...] = (".html", ".htm", ".pdf", ".txt", ".json")
@@ -84,25 +84,6 @@ def render(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator, *, 
             raise ReportError(path, tr.format("report.error.pdf", path=str(path),
                                               problem=str(exc))) from exc
     return renderer(content, tr)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all. OSError on failure, target untouched."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def write_report(path: Path | str, run: RunResult, diagnosis: Diagnosis, tr: Translator, *,
