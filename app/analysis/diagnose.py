@@ -26,11 +26,13 @@ def diagnose(
     net = analyze_network(observations, interfaces)
     wanted = [f.value for f in USER_FEATURES if features is None or f.value in features]
     results = []
+    unverified = {c.id for c in catalog.checks if c.unverified}
     for feature in wanted:
         mine = [o for o in observations if o.feature == feature]
+        trusted = _trustworthy(mine, unverified)
         services: list[ServiceResult] = []
         for service in catalog.services(feature):
-            own = [o for o in mine if o.service == service and o.role == Role.SERVICE.value]
+            own = [o for o in trusted if o.service == service and o.role == Role.SERVICE.value]
             result = service_verdict(service, own, net)
             note = _matching_restriction(catalog, feature, result, date)
             if note is not None:
@@ -51,6 +53,19 @@ def diagnose(
         catalog_version=catalog.version,
         date=date or dt.date.today(),
     )
+
+
+def _trustworthy(observations: Sequence[Observation], unverified: set[str]
+                 ) -> list[Observation]:
+    """Leave out failures of entries whose normal behaviour is not confirmed (catalog
+    ``unverified``), unless the reference servers fail the same way.
+
+    An app's call relay that does not answer a standard STUN request may simply never answer
+    one; only when the public STUN servers are silent too is its silence evidence.
+    """
+    if not unverified or _reference_causes(observations):
+        return list(observations)
+    return [o for o in observations if o.ok or o.check_id not in unverified]
 
 
 def _reference_causes(observations: Sequence[Observation]) -> tuple[Cause, ...]:

@@ -9,8 +9,9 @@ Rules (docs/verdicts.md, "Services and features"):
 - none worked, failures telling, network works     -> blocked
 - none worked, but the failures are silence on a very slow network -> degraded (throttled)
 - a certificate from an unknown authority anywhere -> never "works" (tls_interception)
-A feature is the sum of its services: all works -> works; all blocked -> blocked; all
-unavailable -> unavailable; all unknown -> unknown; anything else -> degraded.
+A feature is the sum of its services, leaving out those we could not judge: all works ->
+works; all blocked -> blocked; all unavailable -> unavailable; none judged -> unknown;
+anything else -> degraded.
 """
 
 from __future__ import annotations
@@ -122,11 +123,14 @@ def _slower_than_controls(observations: Sequence[Observation], net: NetworkFacts
 def feature_verdict(feature: str, services: Sequence[ServiceResult],
                     extra_causes: Sequence[Cause] = ()) -> FeatureResult:
     verdicts = {s.verdict for s in services}
-    if not services:
+    # A service we could not judge says nothing about the others: leave it out of the sum
+    # (its own line still says "couldn't tell").
+    measured = verdicts - {Verdict.UNKNOWN}
+    if not services or not measured:
         verdict = Verdict.UNKNOWN
-    elif len(verdicts) == 1:
-        verdict = next(iter(verdicts))
-    elif verdicts <= {Verdict.UNKNOWN, Verdict.UNAVAILABLE}:
+    elif len(measured) == 1:
+        verdict = next(iter(measured))
+    elif measured <= {Verdict.UNAVAILABLE, Verdict.UNKNOWN}:
         verdict = Verdict.UNKNOWN
     else:
         verdict = Verdict.DEGRADED

@@ -23,7 +23,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _URL_KINDS = {Kind.HTTPS, Kind.HTTP, Kind.DOH}
 _CHECK_KEYS = {
     "id", "service", "feature", "kind", "host", "ip", "url", "port", "role", "sni", "ca",
-    "timeout_s", "max_bytes", "expect_status", "method", "label", "transport",
+    "timeout_s", "max_bytes", "expect_status", "method", "label", "transport", "unverified",
     # calls kinds (docs/catalog.md "Calls")
     "duration_s", "packet_bytes", "rate_pps", "payload", "username", "credential",
 }
@@ -290,6 +290,9 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     method = raw.get("method", "GET")
     if method not in ("GET", "HEAD", "POST"):
         raise CatalogError(path, f"method must be GET, HEAD or POST, got {method!r}", entry)
+    unverified = raw.get("unverified", False)
+    if not isinstance(unverified, bool):
+        raise CatalogError(path, f"'unverified' must be true or false, got {unverified!r}", entry)
     for key in ("service", "sni", "label", "transport"):
         if key in raw and not isinstance(raw[key], str):
             raise CatalogError(path, f"'{key}' must be text", entry)
@@ -310,6 +313,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
         method=method,
         label=raw.get("label", ""),
         transport=raw.get("transport", ""),
+        unverified=unverified,
         **calls,
     )
 

@@ -76,6 +76,9 @@ class Check:
     method: str = "GET"
     label: str = ""  # plain words for Details ("WhatsApp message server e1")
     transport: str = ""  # free text for Details: "UDP relay", "MTProto on 443" …
+    # Its normal behaviour is not confirmed (e.g. whether an app's relay answers a standard
+    # STUN request): its failure alone never makes a "blocked" (docs/verdicts.md).
+    unverified: bool = False
     # calls kinds (docs/catalog.md "Calls"); 0 / "" means "the kind's default"
     duration_s: float = 0.0  # call_flow / turn_call / echo_call: how long media flows
     packet_bytes: int = 0  # udp / call_flow / call_shapes: UDP payload size

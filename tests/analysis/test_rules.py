@@ -339,3 +339,40 @@ def test_international_sites_that_freeze_are_reached_not_an_allow_list():
     assert d.network.status == NetworkStatus.ONLINE
     assert "transfer_freeze" in causes(d.network)
     assert "transfer_freeze" in causes(d.feature("maps").service("Google Maps"))
+
+
+def _unverified_relays():
+    from dataclasses import replace
+
+    cat = catalog()
+    relays = {"wa-relay", "tg-relay", "signal-relay"}
+    checks = tuple(replace(c, unverified=c.id in relays) for c in cat.checks)
+    return replace(cat, checks=checks)
+
+
+def test_silent_unverified_relays_alone_never_make_calls_blocked():
+    """An app relay that may simply not answer STUN: couldn't tell, not blocked."""
+    obs = healthy(wa_relay=fail("wa-relay", "generic_timeout_error", "udp"),
+                  tg_relay=fail("tg-relay", "generic_timeout_error", "udp"))
+    calls = diagnose(obs, _unverified_relays(), CONNECTED, date=TODAY).feature("calls")
+    assert calls.service("WhatsApp").verdict == Verdict.UNKNOWN
+    assert calls.service("Telegram").verdict == Verdict.UNKNOWN
+    assert calls.service("Signal").verdict == Verdict.WORKS
+    assert calls.verdict == Verdict.WORKS  # the ones we could judge work
+
+
+def test_silent_unverified_relays_count_when_public_stun_is_silent_too():
+    silent = ("wa-relay", "tg-relay", "signal-relay", "stun-google", "stun-cf")
+    obs = healthy(**{i.replace("-", "_"): fail(i, "generic_timeout_error", "udp")
+                     for i in silent})
+    calls = diagnose(obs, _unverified_relays(), CONNECTED, date=TODAY).feature("calls")
+    assert calls.verdict == Verdict.BLOCKED
+    assert calls.service("WhatsApp").verdict == Verdict.BLOCKED
+
+
+def test_a_service_we_could_not_judge_does_not_make_a_feature_degraded():
+    obs = healthy(tg_dc1=fail("tg-dc1", "internal_error", "tcp"),
+                  tg_web=fail("tg-web", "internal_error", "http"))
+    msgs = run(obs).feature("messages")
+    assert msgs.service("Telegram").verdict == Verdict.UNKNOWN
+    assert msgs.verdict == Verdict.WORKS
