@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-from-lock
 
 # Debian packages the tests need: the censorship lab (iptables, iproute2, coturn),
 # real windows for screenshots (xvfb + xcb libraries), Qt's runtime libraries.
-SYSTEM_PACKAGES := iptables iproute2 coturn xvfb xauth libxcb-icccm4 libxcb-keysyms1 \
+SYSTEM_PACKAGES := iptables iproute2 coturn binutils xz-utils xvfb xauth libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 libxkbcommon0 \
 	libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core dpkg-dev
 

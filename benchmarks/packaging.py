@@ -1,0 +1,207 @@
+"""Packaging budgets: what a user downloads, waits for and gives up in memory.
+
+Measured on the Linux onedir (built by build/freeze.py if its inputs changed):
+- build time of the onedir (the last real build, dist/.build-seconds);
+- onedir size, tar.gz, tar.xz and .deb size (``make dist``'s own scripts);
+- cold start to the first painted window: the frozen app started with the opt-in probe of
+  build/rthook_first_paint.py, offscreen; the time from starting the process to its first paint;
+- start-up of the frozen interpreter alone (``conncheck --version``);
+- peak memory (RSS of the process and its children, sampled every 10 ms) during a check of
+  about 60 entries against loopback servers, the size of the shipped catalog.
+Plus the 15 largest files in the onedir: what pulls the size.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from benchmarks import Table, verdict
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "build"))
+
+import freeze  # noqa: E402  (build/freeze.py: the one way to get a current onedir)
+
+MB = 1024 * 1024
+BUDGET_DOWNLOAD_MB = 70.0
+BUDGET_COLD_START_S = 2.0
+BUDGET_PEAK_MB = 200.0
+START_RUNS = 5
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "CONNCHECK_"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "c"), XDG_DATA_HOME=str(home / "d"),
+               XDG_STATE_HOME=str(home / "s"), XDG_CACHE_HOME=str(home / "k"),
+               QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8")
+    env.update(extra)
+    return env
+
+
+def _tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _drop_page_cache() -> bool:
+    """A real cold start needs the files out of the page cache: possible only as root."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def first_paint_seconds(exe: Path, home: Path) -> float | None:
+    """Seconds from starting the frozen app (window mode) to its first paint, or None."""
+    mark = home / "first-paint"
+    mark.unlink(missing_ok=True)
+    started = time.time()
+    try:
+        subprocess.run([str(exe)], env=_env(home, CONNCHECK_BENCH_FIRST_PAINT=str(mark)),
+                       capture_output=True, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    if not mark.is_file():
+        return None
+    return float(mark.read_text().strip()) - started
+
+
+def version_seconds(exe: Path, home: Path) -> float:
+    started = time.monotonic()
+    subprocess.run([str(exe), "--version"], env=_env(home), capture_output=True, timeout=60,
+                   check=True)
+    return time.monotonic() - started
+
+
+def _loopback_catalog(folder: Path, https_port: int, stun_port: int, ca: Path,
+                      entries: int = 60) -> Path:
+    kinds = ["https", "tls", "tcp", "stun"]
+    features = ["messages", "maps", "calls"]
+    lines = ["[catalog]", "schema = 1", 'name = "bench-loopback"', 'version = "2026.11.23"',
+             f'extra_ca = "{ca}"', "timeout_s = 5", "deadline_s = 40", "concurrency = 24", "",
+             "[[check]]", 'id = "ctl"', 'service = "Control"', 'feature = "network"',
+             'role = "control_international"', 'kind = "https"',
+             f'url = "https://127.0.0.1:{https_port}/"', "max_bytes = 65536"]
+    for index in range(entries):
+        kind = kinds[index % len(kinds)]
+        feature = "calls" if kind == "stun" else features[index % 2]
+        lines += ["", "[[check]]", f'id = "e{index}"', f'service = "Service {index % 7}"',
+                  f'feature = "{feature}"', f'kind = "{kind}"']
+        if kind == "https":
+            lines += [f'url = "https://127.0.0.1:{https_port}/"', "max_bytes = 65536"]
+        elif kind == "stun":
+            lines += ['host = "127.0.0.1"', f"port = {stun_port}"]
+        else:
+            lines += ['host = "127.0.0.1"', f"port = {https_port}"]
+            if kind == "tls":
+                lines.append('sni = "service.test"')
+    path = folder / "bench.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def peak_check_memory_mb(exe: Path, home: Path) -> tuple[float | None, float, int]:
+    """(peak RSS in MB, seconds the check took, exit code) for a loopback check."""
+    from tests.servers import make_server, make_test_pki
+
+    pki = make_test_pki(home / "pki")
+    with make_server("https", pki, hold_s=10) as https, make_server("stun") as stun:
+        catalog = _loopback_catalog(home, https.port, stun.port, pki.ca_file)
+        started = time.monotonic()
+        process = subprocess.Popen([str(exe), "check", "--json", "--catalog", str(catalog)],
+                                   env=_env(home), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        watched = psutil.Process(process.pid)
+        peak = 0
+        deadline = started + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                rss = watched.memory_info().rss
+                rss += sum(c.memory_info().rss for c in watched.children(recursive=True))
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.01)
+        if process.poll() is None:
+            process.kill()
+        code = process.wait(timeout=30)
+        return (peak / MB if peak else None), time.monotonic() - started, code
+
+
+def make_dist() -> tuple[Path | None, Path | None]:
+    result = subprocess.run(["bash", str(REPO / "build" / "linux" / "make-dist.sh")], cwd=REPO,
+                            capture_output=True, text=True, timeout=1800, check=False,
+                            env=dict(os.environ, PYTHON=sys.executable))
+    if result.returncode != 0:
+        return None, None
+    tarballs = sorted((REPO / "dist").glob("conncheck-*-linux-*.tar.gz"),
+                      key=lambda p: p.stat().st_mtime)
+    debs = sorted((REPO / "dist").glob("conncheck_*.deb"), key=lambda p: p.stat().st_mtime)
+    return (tarballs[-1] if tarballs else None), (debs[-1] if debs else None)
+
+
+def largest_files(onedir: Path, count: int = 15) -> Table:
+    sizes = sorted(((p.stat().st_size, p) for p in onedir.rglob("*")
+                    if p.is_file() and not p.is_symlink()), reverse=True)[:count]
+    table = Table(f"Largest files in {onedir.name}/", ["file", "MB"])
+    for size, path in sizes:
+        table.rows.append([str(path.relative_to(onedir)), f"{size / MB:.1f}"])
+    return table
+
+
+def run() -> list[Table]:
+    onedir, built_seconds = freeze.build(quiet=True)
+    exe = freeze.executable()
+    last_build = (freeze.DIST / ".build-seconds")
+    build_s = built_seconds if built_seconds is not None else (
+        float(last_build.read_text()) if last_build.is_file() else None)
+    tarball, deb = make_dist()
+    with tempfile.TemporaryDirectory(prefix="conncheck-bench-") as tmp:
+        home = Path(tmp)
+        cold_dropped = _drop_page_cache()
+        cold = first_paint_seconds(exe, home)
+        warm_runs = [first_paint_seconds(exe, home) for _ in range(START_RUNS)]
+        warm = [s for s in warm_runs if s is not None]
+        version = statistics.median(version_seconds(exe, home) for _ in range(START_RUNS))
+        peak, check_s, check_code = peak_check_memory_mb(exe, home)
+
+    download = tarball.stat().st_size / MB if tarball else None
+    xz = tarball.with_suffix("").with_suffix(".tar.xz") if tarball else None
+    xz_mb = xz.stat().st_size / MB if xz and xz.is_file() else None
+    deb_mb = deb.stat().st_size / MB if deb else None
+    table = Table("Packaging budgets (Linux x86_64 onedir)",
+                  ["measure", "value", "budget", "verdict"])
+    table.rows += [
+        ["onedir build time (PyInstaller)", f"{build_s:.0f} s" if build_s else "n/a", "-",
+         "-"],
+        ["onedir size", f"{_tree_size(onedir) / MB:.1f} MB", "-", "-"],
+        ["download: tar.gz", f"{download:.1f} MB" if download else "n/a",
+         f"{BUDGET_DOWNLOAD_MB:.0f} MB", verdict(download, BUDGET_DOWNLOAD_MB)],
+        ["download: tar.xz", f"{xz_mb:.1f} MB" if xz_mb else "n/a",
+         f"{BUDGET_DOWNLOAD_MB:.0f} MB", verdict(xz_mb, BUDGET_DOWNLOAD_MB)],
+        ["download: .deb (xz)", f"{deb_mb:.1f} MB" if deb_mb else "n/a",
+         f"{BUDGET_DOWNLOAD_MB:.0f} MB", verdict(deb_mb, BUDGET_DOWNLOAD_MB)],
+        ["cold start to first paint" + ("" if cold_dropped else " (page cache warm)"),
+         f"{cold:.2f} s" if cold is not None else "n/a", f"{BUDGET_COLD_START_S:.0f} s",
+         verdict(cold, BUDGET_COLD_START_S)],
+        [f"warm start to first paint (median of {len(warm)})",
+         f"{statistics.median(warm):.2f} s" if warm else "n/a", f"{BUDGET_COLD_START_S:.0f} s",
+         verdict(statistics.median(warm) if warm else None, BUDGET_COLD_START_S)],
+        ["frozen interpreter start (--version, median)", f"{version:.2f} s", "-", "-"],
+        [f"peak memory, loopback check ({check_s:.1f} s, exit {check_code})",
+         f"{peak:.0f} MB" if peak else "n/a", f"{BUDGET_PEAK_MB:.0f} MB",
+         verdict(peak, BUDGET_PEAK_MB)],
+    ]
+    if cold is None:
+        table.notes.append("no first paint: the window (app.ui.app.run_gui) did not start "
+                           "or never painted within 60 s")
+    return [table, largest_files(onedir)]
