@@ -113,6 +113,10 @@ def run_cli(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`conncheck … | head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug of ours: one clear line, the traceback only on request
         if os.environ.get("CONNCHECK_DEBUG"):
             raise

@@ -130,8 +130,9 @@ def decode(text: str, tr: Translator) -> int:
     except CodeError as exc:
         print(tr.gettext(f"cli.code_error.{exc.reason.value}"), file=sys.stderr)
         return EXIT_USAGE
-    date = diagnosis.date.isoformat()
-    print(tr.format("cli.decoded_header", date=date))
+    from app.knowledge import format_date
+
+    print(tr.format("cli.decoded_header", date=format_date(diagnosis.date, tr)))
     print()
     network = explain.explain_network(diagnosis.network, tr)
     print(f"{tr.gettext('term.network')}: {explain.status_word(diagnosis.network.status, tr)}")
@@ -173,8 +174,8 @@ def history(tr: Translator, *, as_json: bool) -> int:
     for entry in entries:
         when = entry.time.strftime("%Y-%m-%d %H:%M")
         verdicts = ", ".join(
-            f"{explain.feature_name(f, tr)}: {explain.verdict_word(v, tr)}"
-            for f, v in entry.features.items()
+            f"{explain.feature_name(f.value, tr)}: {explain.verdict_word(entry.features[f], tr)}"
+            for f in USER_FEATURES if f.value in entry.features
         )
         print(f"{when}  {entry.code}  {verdicts}")
     return EXIT_OK

@@ -247,3 +247,22 @@ def test_missing_catalog_file_is_a_clear_error(tmp_path, data_dir):
                        env=data_dir)
     assert result.returncode == 2
     assert "file not found" in result.stderr
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(data_dir):
+    """`conncheck decode CODE | head -1`: the reader is gone before we write a byte."""
+    from app.analysis.diagnose import diagnose
+    from app.report.code import encode
+    from tests.analysis.factory import CONNECTED, catalog, healthy
+
+    code = encode(diagnose(healthy(), catalog(), CONNECTED))
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "app", "decode", code, "--lang", "ru"],
+                                cwd=ROOT, env={**os.environ, **data_dir}, stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
