@@ -1,0 +1,105 @@
+"""The analysis's promises as properties over arbitrary observations (hypothesis).
+
+Whatever mix of results the checks produce, the user must never be told "blocked" without
+evidence that the network otherwise works, and never "works" for a service whose certificate
+came from an unknown authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.analysis.diagnose import diagnose
+from app.analysis.model import NetworkStatus, Verdict
+from app.engine.model import Observation
+from tests.analysis.factory import CONNECTED, ENTRIES, NO_INTERFACE, catalog, fail, ok
+
+PHASES = ["dns", "tcp", "tls", "http", "udp"]
+FAILURES = ["generic_timeout_error", "connection_reset", "connection_refused", "eof_error",
+            "dns_nxdomain_error", "dns_bogon", "ssl_unknown_authority", "ssl_invalid_hostname",
+            "stalled", "http_redirect", "internal_error", "interrupted", "network_unreachable"]
+CONTROLS = {i for i, _s, _f, _k, r in ENTRIES if r.value.startswith("control_")}
+
+
+@st.composite
+def observation(draw: st.DrawFn, check_id: str) -> Observation:
+    if draw(st.booleans()):
+        return ok(check_id)
+    return fail(check_id, draw(st.sampled_from(FAILURES)), draw(st.sampled_from(PHASES)),
+                bytes_received=draw(st.sampled_from([0, 4096, 16384])),
+                trusted_addresses=draw(st.sampled_from([None, (), ("203.0.113.9",)])))
+
+
+def observations() -> st.SearchStrategy[list[Observation]]:
+    return st.tuples(*(observation(i) for i, *_ in ENTRIES)).map(list)
+
+
+def run(obs: list[Observation], interfaces=CONNECTED):
+    return diagnose(obs, catalog(), interfaces, date=dt.date(2026, 11, 23))
+
+
+def verdicts(d) -> list[Verdict]:
+    return [f.verdict for f in d.features] + [s.verdict for f in d.features for s in f.services]
+
+
+@settings(max_examples=300, deadline=None)
+@given(observations())
+def test_no_control_reached_means_no_block_anywhere(obs):
+    """If no ordinary site answered, nothing shows the network works: never "blocked"."""
+    obs = [o if o.check_id not in CONTROLS else fail(o.check_id, "generic_timeout_error", "tcp")
+           for o in obs]
+    d = run(obs)
+    assert Verdict.BLOCKED not in verdicts(d)
+    assert d.network.status in (NetworkStatus.OFFLINE, NetworkStatus.UNKNOWN,
+                                NetworkStatus.CAPTIVE_PORTAL)
+
+
+@settings(max_examples=200, deadline=None)
+@given(observations())
+def test_not_connected_means_everything_unavailable(obs):
+    d = run(obs, NO_INTERFACE)
+    assert d.network.status == NetworkStatus.OFFLINE
+    assert set(verdicts(d)) == {Verdict.UNAVAILABLE}
+
+
+@settings(max_examples=300, deadline=None)
+@given(observations())
+def test_a_service_with_an_intercepted_certificate_never_works(obs):
+    d = run(obs)
+    for feature in d.features:
+        for service in feature.services:
+            intercepted = any(
+                o.service == service.service and o.feature == feature.feature
+                and o.role == "service" and not o.ok and o.phase == "tls"
+                and o.failure in ("ssl_unknown_authority", "ssl_invalid_hostname")
+                for o in obs)
+            if intercepted:
+                assert service.verdict != Verdict.WORKS
+
+
+@settings(max_examples=300, deadline=None)
+@given(observations())
+def test_every_cause_points_at_checks_that_did_not_simply_work(obs):
+    d = run(obs)
+    by_id = {o.check_id: o for o in obs}
+    for feature in d.features:
+        for cause in feature.causes:
+            for check_id in cause.checks:
+                assert check_id in by_id
+                observed = by_id[check_id]
+                assert not observed.ok or cause.id.value in ("throttled", "local_proxy")
+
+
+@settings(max_examples=300, deadline=None)
+@given(observations())
+def test_a_feature_is_never_better_or_worse_than_all_its_services(obs):
+    d = run(obs)
+    for feature in d.features:
+        judged = {s.verdict for s in feature.services} - {Verdict.UNKNOWN}
+        if len(judged) == 1:
+            assert feature.verdict == next(iter(judged))
+        if feature.verdict == Verdict.BLOCKED:
+            assert all(s.verdict in (Verdict.BLOCKED, Verdict.UNKNOWN) for s in feature.services)
