@@ -79,6 +79,17 @@ def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None
     return "\n".join(out) + "\n"
 
 
+def for_terminal(step: str, tr: Translator) -> str:
+    """The window's "press Check again" becomes "run the check again" in the terminal."""
+    button = tr.gettext("cli.window_check_again")  # e.g. нажмите «Проверить снова»
+    terminal = tr.gettext("cli.terminal_check_again")  # e.g. запустите проверку ещё раз
+    at = step.lower().find(button.lower())
+    if at < 0:
+        return step
+    replacement = terminal[:1].upper() + terminal[1:] if step[at].isupper() else terminal
+    return step[:at] + replacement + step[at + len(button):]
+
+
 def _workarounds(workarounds: tuple[explain.Workaround, ...], tr: Translator) -> list[str]:
     if not workarounds:
         return []
@@ -86,7 +97,7 @@ def _workarounds(workarounds: tuple[explain.Workaround, ...], tr: Translator) ->
     for n, w in enumerate(workarounds, 1):
         lines.append(_wrap(f"{n}. {w.title}", "    "))
         for step in w.steps:
-            lines.append(_wrap(f"– {step}", "       "))
+            lines.append(_wrap(f"– {for_terminal(step, tr)}", "       "))
     return lines
 
 

@@ -266,3 +266,22 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(data_dir):
         os.close(write_end)
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_terminal_advice_never_asks_to_press_a_window_button(lang):
+    """Every workaround step that says "press Check again" reads as a terminal step."""
+    from app.cli.render import for_terminal
+    from app.i18n import translator
+    from app.knowledge.keys import WORKAROUND_IDS
+    from app.knowledge.workarounds import build
+
+    tr = translator(lang)
+    button = tr.gettext("term.check_again")
+    changed = 0
+    for workaround_id in WORKAROUND_IDS:
+        for step in build(workaround_id, tr, services="Telegram").steps:
+            rewritten = for_terminal(step, tr)
+            assert button not in rewritten, rewritten
+            changed += rewritten != step
+    assert changed >= 5  # the steps do mention the button; the rewrite must reach them
