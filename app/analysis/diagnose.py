@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from app.analysis.calls import adjust_feature, adjust_services, analyze_calls
 from app.analysis.evidence import Outcome, evidence
-from app.analysis.model import Cause, CauseId, Diagnosis, ServiceResult, Verdict
+from app.analysis.model import (
+    Cause,
+    CauseId,
+    Diagnosis,
+    NetworkStatus,
+    ServiceResult,
+    Verdict,
+)
 from app.analysis.network import analyze_network
 from app.analysis.verdicts import feature_verdict, service_verdict
 from app.catalog import Catalog, Restriction
@@ -33,17 +41,15 @@ def diagnose(
         services: list[ServiceResult] = []
         for service in catalog.services(feature):
             own = [o for o in trusted if o.service == service and o.role == Role.SERVICE.value]
-            result = service_verdict(service, own, net)
-            note = _matching_restriction(catalog, feature, result, date)
-            if note is not None:
-                result = ServiceResult(result.service, result.verdict, result.causes, note.id)
-            services.append(result)
-        online = net.result.status.value == "online"
+            services.append(service_verdict(service, own, net))
+        online = net.result.status == NetworkStatus.ONLINE
         extra = _reference_causes(mine) if online else ()
         findings = analyze_calls(observations) if online and feature == "calls" else None
         if findings is not None:  # app/analysis/calls.py: flows, test calls, shapes
             services = adjust_services(services, findings)
             extra = (*extra, *findings.causes)
+        # Notes are matched last, against the final measured verdicts.
+        services = [_with_note(catalog, feature, s, date) for s in services]
         result_f = feature_verdict(feature, services, extra)
         results.append(adjust_feature(result_f, findings) if findings else result_f)
     return Diagnosis(
@@ -76,6 +82,12 @@ def _reference_causes(observations: Sequence[Observation]) -> tuple[Cause, ...]:
     if judged and all(e.outcome == Outcome.FAILED for e in judged):
         return (Cause(CauseId.STUN_BLOCKED, tuple(e.check_id for e in judged)),)
     return ()
+
+
+def _with_note(catalog: Catalog, feature: str, result: ServiceResult,
+               date: dt.date | None) -> ServiceResult:
+    note = _matching_restriction(catalog, feature, result, date)
+    return result if note is None else replace(result, restriction_id=note.id)
 
 
 def _matching_restriction(catalog: Catalog, feature: str, result: ServiceResult,

@@ -29,7 +29,7 @@ from app.analysis.model import (
     Verdict,
 )
 from app.analysis.network import NetworkFacts
-from app.engine.model import Observation, Role
+from app.engine.model import Observation
 
 # When several causes are seen, the most telling first.
 _CAUSE_ORDER = [
@@ -143,6 +143,3 @@ def feature_verdict(feature: str, services: Sequence[ServiceResult],
     causes = tuple(Cause(c.id, c.checks, by_cause.get(c.id, ())) for c in causes)
     return FeatureResult(feature, verdict, causes, tuple(services))
 
-
-def reference_role(obs: Observation) -> bool:
-    return obs.role == Role.REFERENCE_STUN.value

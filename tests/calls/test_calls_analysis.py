@@ -191,3 +191,11 @@ def test_calls_findings_are_ignored_when_the_network_is_offline() -> None:
     calls = calls_of([*offline, flow("flow-g", cut=True)])
     assert calls.verdict == Verdict.UNAVAILABLE
     assert CauseId.CALL_CUTOFF not in cause_ids(calls)
+
+
+def test_a_restriction_note_follows_the_final_calls_verdict() -> None:
+    """Calls that connect and then die are a measured problem: the dated note applies."""
+    calls = calls_of([*healthy(), flow("flow-g", cut=True), flow("flow-c", cut=True)])
+    whatsapp = calls.service("WhatsApp")
+    assert whatsapp is not None and whatsapp.verdict == Verdict.DEGRADED
+    assert whatsapp.restriction_id == "ru-2025-08-calls"
