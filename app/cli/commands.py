@@ -96,7 +96,9 @@ def finish(run: RunResult, catalog: Catalog, args: argparse.Namespace, tr: Trans
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render.human(run, diagnosis, tr, code, catalog))
-    render.remember(diagnosis, code)
+    since = render.remember(diagnosis, code, tr)
+    if since and not args.json:
+        print(since)
     if args.report:
         return render.write_report(args.report, run, diagnosis, tr, code,
                                    include_identifiers=args.include_identifiers)

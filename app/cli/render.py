@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import textwrap
@@ -107,15 +106,12 @@ def safe_code(diagnosis: Diagnosis) -> str:
     return encode(diagnosis)
 
 
-def remember(diagnosis: Diagnosis, code: str) -> None:
-    """Keep the run in the local history. A history problem never stops the check."""
-    from app.report.history import HistoryEntry, HistoryStore
+def remember(diagnosis: Diagnosis, code: str, tr: Translator) -> str:
+    """Keep the run in the local history; what changed since last time (or a history
+    problem), in the user's words — "" when there is nothing to say."""
+    from app.report.changes_text import remember as keep
 
-    try:
-        store = HistoryStore()
-        store.append(HistoryEntry.from_diagnosis(diagnosis, code, dt.datetime.now().astimezone()))
-    except OSError as exc:
-        print(f"conncheck: history not saved: {exc}", file=sys.stderr)
+    return keep(diagnosis, code, tr)
 
 
 def write_report(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator,

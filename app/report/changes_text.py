@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.analysis.model import NetworkStatus, Verdict
+from app.analysis.model import Diagnosis, NetworkStatus, Verdict
 from app.i18n import Translator
 from app.knowledge import explain
 from app.knowledge.names import format_date, service_name
@@ -20,6 +20,7 @@ from app.report.history import (
     Change,
     HistoryEntry,
     HistoryProblem,
+    HistoryStore,
     ProblemReason,
     changes,
 )
@@ -108,3 +109,21 @@ def problem_text(problem: HistoryProblem, tr: Translator) -> str:
     if problem.reason == ProblemReason.NOT_SAVED:
         return tr.gettext("history.problem.not_saved")
     return tr.gettext("history.problem.unreadable")
+
+
+def remember(diagnosis: Diagnosis, code: str, tr: Translator,
+             store: HistoryStore | None = None) -> str:
+    """Keep this run in the local history and say what changed since the previous one
+    ("Calls in Telegram worked yesterday at 18:04; now blocked."), or "" when nothing did.
+
+    A history problem never disturbs the results: it comes back worded, not raised.
+    """
+    store = store or HistoryStore()
+    previous = store.latest()
+    current = HistoryEntry.from_diagnosis(diagnosis, code)
+    store.append(current)
+    if store.last_problem is not None:
+        return problem_text(store.last_problem, tr)
+    if previous is None:
+        return ""
+    return " ".join(change_sentences(previous, current, tr))

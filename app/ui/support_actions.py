@@ -110,20 +110,9 @@ def _save_fallback(path: Path, record: RunRecord, tr: Translator, code: str) -> 
     return None
 
 
-def remember_run(record: RunRecord, tr: Translator) -> str:
-    """Keep the run in the local history; return what changed since the previous run
-    ("Calls in Telegram worked yesterday at 18:04; now blocked."), or "" if nothing did.
-    A history problem never disturbs the results: it is worded, not raised."""
-    from app.report.changes_text import change_sentences, problem_text
-    from app.report.history import HistoryEntry, HistoryStore
 
-    code = check_code(record.diagnosis) or ""
-    store = HistoryStore()
-    previous = store.latest()
-    current = HistoryEntry.from_diagnosis(record.diagnosis, code)
-    store.append(current)
-    if store.last_problem is not None:
-        return problem_text(store.last_problem, tr)
-    if previous is None:
-        return ""
-    return " ".join(change_sentences(previous, current, tr))
+def remember_run(record: RunRecord, tr: Translator) -> str:
+    """Keep the run in the local history; what changed since the previous run, or ""."""
+    from app.report.changes_text import remember
+
+    return remember(record.diagnosis, check_code(record.diagnosis) or "", tr)

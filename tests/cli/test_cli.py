@@ -285,3 +285,23 @@ def test_terminal_advice_never_asks_to_press_a_window_button(lang):
             assert button not in rewritten, rewritten
             changed += rewritten != step
     assert changed >= 5  # the steps do mention the button; the rewrite must reach them
+
+
+def test_a_second_run_says_what_changed_since_the_first(loopback_catalog, data_dir):
+    """Terminal and window share one history: a change in a verdict is said in plain words."""
+    from app.analysis.diagnose import diagnose
+    from app.i18n import translator
+    from app.report.changes_text import remember
+    from app.report.code import encode
+    from app.report.history import HistoryStore
+    from tests.analysis.factory import CONNECTED, catalog, healthy
+
+    store = HistoryStore(Path(data_dir["CONNCHECK_DATA_DIR"]) / "history.jsonl")
+    earlier = diagnose(healthy(), catalog(), CONNECTED)
+    assert remember(earlier, encode(earlier), translator("en"), store) == ""
+    result = conncheck("check", "--catalog", str(loopback_catalog), "--lang", "en",
+                       env=data_dir)
+    assert result.returncode == 0
+    # the loopback catalog resets Telegram: "Messages in Telegram worked today at …; now blocked."
+    assert "Messages in Telegram worked today at" in result.stdout
+    assert "now blocked" in result.stdout
