@@ -43,8 +43,13 @@ def run(args: argparse.Namespace) -> int:
     from app.engine.calls.echo_server import serve
 
     host, port = args.listen
+
+    def announce(bound: int) -> None:
+        print(f"echo peer listening on {host}:{bound} (HTTP signalling on TCP, echo on UDP)",
+              flush=True)
+
     try:
-        asyncio.run(serve(host, port, args.stun, args.lifetime))
+        asyncio.run(serve(host, port, args.stun, args.lifetime, on_listening=announce))
     except KeyboardInterrupt:
         return EXIT_OK
     except OSError as exc:

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,12 +162,13 @@ class EchoPeer:
 
 
 async def serve(host: str, port: int, stun: str | None = None,
-                lifetime_s: float | None = None) -> None:
-    """Run until cancelled (or for ``lifetime_s``); prints one line when listening."""
+                lifetime_s: float | None = None,
+                on_listening: Callable[[int], None] | None = None) -> None:
+    """Run until cancelled (or for ``lifetime_s``); ``on_listening(port)`` once it listens."""
     peer = EchoPeer(host, port, stun)
     await peer.start()
-    print(f"echo peer listening on {host}:{peer.port} (HTTP signalling on TCP, echo on UDP)",
-          flush=True)
+    if on_listening is not None:
+        on_listening(peer.port)
     try:
         if lifetime_s is None:
             await asyncio.Event().wait()
