@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
-from typing import Any
 
 from app.engine.calls import packets
 from tests.servers.base import DEFAULT_HOLD_S, BackgroundServer
+from tests.servers.stun_server import DatagramResponder
 
 
 def stun_answer(data: bytes, addr: tuple[str, int]) -> bytes | None:
@@ -49,7 +49,7 @@ class CallServer(BackgroundServer):
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Protocol(self), local_addr=(self.host, 0))
+            lambda: DatagramResponder(self), local_addr=(self.host, 0))
         self._transport = transport
         self.port = transport.get_extra_info("sockname")[1]
 
@@ -69,17 +69,3 @@ class CallServer(BackgroundServer):
         if self.mode == "echo":
             return data
         return stun_answer(data, addr)
-
-
-class _Protocol(asyncio.DatagramProtocol):
-    def __init__(self, server: CallServer) -> None:
-        self.server = server
-        self.transport: Any = None
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        reply = self.server.answer(data, (addr[0], addr[1]))
-        if reply is not None:
-            self.transport.sendto(reply, addr)

@@ -30,7 +30,7 @@ class StunServer(BackgroundServer):
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Responder(self), local_addr=(self.host, self.port))
+            lambda: DatagramResponder(self), local_addr=(self.host, self.port))
         self._transport = transport
         self.port = transport.get_extra_info("sockname")[1]
 
@@ -63,8 +63,10 @@ class StunServer(BackgroundServer):
         return bytes(reply)
 
 
-class _Responder(asyncio.DatagramProtocol):
-    def __init__(self, server: StunServer) -> None:
+class DatagramResponder(asyncio.DatagramProtocol):
+    """Sends back whatever ``server.answer(data, addr)`` returns (None: stay silent)."""
+
+    def __init__(self, server: Any) -> None:
         self.server = server
         self.transport: Any = None
 
