@@ -143,6 +143,16 @@ def _network_keys() -> list[str]:
     return keys
 
 
+# Services whose name people write differently per language ("Яндекс Карты", "2ГИС").
+# Any other service is shown as the catalog spells it.
+NAMED_SERVICES: tuple[str, ...] = ("Yandex Maps", "Yandex", "2GIS", "Google Maps", "Apple Maps")
+
+
+def service_name_key(service: str) -> str:
+    slug = "".join(ch if ch.isalnum() else "_" for ch in service.casefold()).strip("_")
+    return f"service_name.{slug}"
+
+
 def all_keys() -> list[str]:
     """Every singular key, in a stable order (plural pairs are in ``PLURALS``)."""
     keys: list[str] = [term(t) for t in TERMS]
@@ -162,6 +172,7 @@ def all_keys() -> list[str]:
         keys += [workaround_title(wid), workaround_steps(wid)]
     keys += [restriction_sentence(r) for r in RESTRICTION_IDS]
     keys += [month(m) for m in MONTHS]
+    keys += [service_name_key(n) for n in NAMED_SERVICES]
     keys += [
         RESTRICTION_MATCHES, CALLS_MESSAGES_STILL_WORK, LIST_AND, DATE_FORMAT,
         DETAILS_CHECKS, DETAILS_RESTRICTION,

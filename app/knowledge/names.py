@@ -14,15 +14,6 @@ from app.analysis.model import NetworkStatus, Verdict
 from app.i18n import Translator
 from app.knowledge import keys
 
-# Catalog service name -> Russian display name, where people use one. Others stay as written.
-_RUSSIAN_NAMES: dict[str, str] = {
-    "yandex maps": "Яндекс Карты",
-    "yandex": "Яндекс Карты",
-    "2gis": "2ГИС",
-    "google maps": "Google Карты",
-    "apple maps": "Apple Карты",
-}
-
 # Map services a person can open as an app (OpenStreetMap and Mapbox serve other apps' maps).
 MAP_APPS: frozenset[str] = frozenset({"google maps", "yandex maps", "yandex", "2gis", "apple maps"})
 
@@ -36,8 +27,9 @@ PROXY_WORKAROUNDS: dict[str, str] = {
 
 def service_name(service: str, tr: Translator) -> str:
     """How to write a service's name in the translator's language."""
-    if tr.lang == "ru":
-        return _RUSSIAN_NAMES.get(service.casefold(), service)
+    key = keys.service_name_key(service)
+    if tr.has(key):
+        return tr.gettext(key)
     return service
 
 

@@ -328,3 +328,14 @@ def test_glossary_helpers() -> None:
     assert service_line(ServiceResult("Signal", Verdict.UNKNOWN), "messages", en) == (
         "We couldn't tell whether messages in Signal work."
     )
+
+
+def test_service_names_come_from_the_translations() -> None:
+    from app.knowledge.names import service_name
+
+    ru, en = translator("ru"), translator("en")
+    assert service_name("Yandex Maps", ru) == "Яндекс Карты"
+    assert service_name("yandex maps", ru) == "Яндекс Карты"  # catalogs vary in case
+    assert service_name("Yandex", ru) == "Яндекс"  # the site, not the maps
+    assert service_name("2GIS", ru) == "2ГИС" and service_name("2GIS", en) == "2GIS"
+    assert service_name("Telegram", ru) == "Telegram"  # no own name: as the catalog writes it
