@@ -154,7 +154,7 @@ def decode(text: str, tr: Translator) -> int:
         for service in feature.services:
             print(_wrap(explain.service_line(service, feature.feature, tr), "  • "))
     # The code carries the check's two main causes, not which feature they came from.
-    main = [c for c in diagnosis.network.causes]
+    main = diagnosis.network.causes
     if main:
         print()
         print(tr.gettext("cli.main_causes"))
