@@ -98,7 +98,7 @@ def finish(run: RunResult, catalog: Catalog, args: argparse.Namespace, tr: Trans
         sys.stdout.write(render.human(run, diagnosis, tr, code, catalog))
     since = render.remember(diagnosis, code, tr)
     if since and not args.json:
-        print(since)
+        print(render.wrap(since))
     if args.report:
         return render.write_report(args.report, run, diagnosis, tr, code,
                                    include_identifiers=args.include_identifiers)

@@ -22,7 +22,7 @@ def feature_name(feature: str, tr: Translator) -> str:
     return explain.feature_name(feature, tr)
 
 
-def _wrap(text: str, indent: str = "") -> str:
+def wrap(text: str, indent: str = "") -> str:
     return "\n".join(
         textwrap.fill(para, WIDTH, initial_indent=indent, subsequent_indent=indent)
         for para in text.split("\n") if para.strip()
@@ -36,7 +36,7 @@ def notice(catalog: Catalog, tr: Translator) -> str:
         services = catalog.services(feature)
         if services:
             lines.append(f"  {explain.feature_name(feature, tr)}: {', '.join(services)}")
-    lines.append(_wrap(tr.gettext("cli.notice.provider")))
+    lines.append(wrap(tr.gettext("cli.notice.provider")))
     return "\n".join(lines) + "\n"
 
 
@@ -49,32 +49,32 @@ def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None
     network_ok = diagnosis.network.status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY)
     out.append(f"{tr.gettext('term.network')}: {status}")
     if diagnosis.network.status != NetworkStatus.ONLINE or net.workarounds:
-        out.append(_wrap(net.headline, "  "))
+        out.append(wrap(net.headline, "  "))
         if net.body:
-            out.append(_wrap(net.body, "  "))
+            out.append(wrap(net.body, "  "))
         out.extend(_workarounds(net.workarounds, tr))
     if run.cancelled:
-        out.append(_wrap(tr.gettext("cli.cancelled_partial")))
+        out.append(wrap(tr.gettext("cli.cancelled_partial")))
     elif run.deadline_hit:
-        out.append(_wrap(tr.gettext("cli.deadline_partial")))
+        out.append(wrap(tr.gettext("cli.deadline_partial")))
     for feature in diagnosis.features:
         text = explain.explain_feature(feature, diagnosis, tr, restrictions=restrictions)
         out.append("")
         word = explain.verdict_word(feature.verdict, tr)
         out.append(f"{explain.feature_name(feature.feature, tr)} — {word}")
-        out.append(_wrap(text.headline, "  "))
+        out.append(wrap(text.headline, "  "))
         if network_ok:
             # When the network itself is the problem, its advice above is what matters;
             # repeating it under every feature would bury it.
             if text.body:
-                out.append(_wrap(text.body, "  "))
+                out.append(wrap(text.body, "  "))
             if len({s.verdict for s in feature.services}) > 1:
-                out.extend(_wrap(line, "  • ") for line in text.service_lines)
+                out.extend(wrap(line, "  • ") for line in text.service_lines)
             out.extend(_workarounds(text.workarounds, tr))
     out.append("")
     if code:
         out.append(tr.format("cli.code_line", code=code))
-        out.append(_wrap(tr.gettext("cli.code_hint")))
+        out.append(wrap(tr.gettext("cli.code_hint")))
     return "\n".join(out) + "\n"
 
 
@@ -94,9 +94,9 @@ def _workarounds(workarounds: tuple[explain.Workaround, ...], tr: Translator) ->
         return []
     lines = [f"  {tr.gettext('term.what_you_can_do')}:"]
     for n, w in enumerate(workarounds, 1):
-        lines.append(_wrap(f"{n}. {w.title}", "    "))
+        lines.append(wrap(f"{n}. {w.title}", "    "))
         for step in w.steps:
-            lines.append(_wrap(f"– {for_terminal(step, tr)}", "       "))
+            lines.append(wrap(f"– {for_terminal(step, tr)}", "       "))
     return lines
 
 
@@ -144,22 +144,22 @@ def decode(text: str, tr: Translator) -> int:
     network = explain.explain_network(diagnosis.network, tr)
     print(f"{tr.gettext('term.network')}: {explain.status_word(diagnosis.network.status, tr)}")
     if diagnosis.network.status != NetworkStatus.ONLINE:
-        print(_wrap(network.headline, "  "))
+        print(wrap(network.headline, "  "))
     for feature in diagnosis.features:
         card = explain.explain_feature(feature, diagnosis, tr)
         print()
         print(f"{explain.feature_name(feature.feature, tr)} — "
               f"{explain.verdict_word(feature.verdict, tr)}")
-        print(_wrap(card.headline, "  "))
+        print(wrap(card.headline, "  "))
         for service in feature.services:
-            print(_wrap(explain.service_line(service, feature.feature, tr), "  • "))
+            print(wrap(explain.service_line(service, feature.feature, tr), "  • "))
     # The code carries the check's two main causes, not which feature they came from.
     main = diagnosis.network.causes
     if main:
         print()
         print(tr.gettext("cli.main_causes"))
         for cause in main:
-            print(_wrap(f"{explain.explain_cause(cause.id, tr).headline} ({cause.id.value})",
+            print(wrap(f"{explain.explain_cause(cause.id, tr).headline} ({cause.id.value})",
                         "  • "))
     return EXIT_OK
 

@@ -10,6 +10,7 @@ for a map service («Сервис 2ГИС работал»).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from app.analysis.model import Diagnosis, NetworkStatus, Verdict
 from app.i18n import Translator
@@ -126,4 +127,13 @@ def remember(diagnosis: Diagnosis, code: str, tr: Translator,
         return problem_text(store.last_problem, tr)
     if previous is None:
         return ""
-    return " ".join(change_sentences(previous, current, tr))
+    return " ".join(change_sentences(_judged(previous), _judged(current), tr))
+
+
+def _judged(entry: HistoryEntry) -> HistoryEntry:
+    """The entry without what the check could not judge: "worked; now couldn't tell" is not
+    news, and would bury the changes that are."""
+    features = {f: v for f, v in entry.features.items() if v != Verdict.UNKNOWN}
+    services = {f: {s: v for s, v in per.items() if v != Verdict.UNKNOWN}
+                for f, per in entry.services.items()}
+    return replace(entry, features=features, services=services)
