@@ -82,3 +82,19 @@ def test_self_test_fails_loudly_naming_a_missing_icon(qapp, capsys, tmp_path: Pa
     monkeypatch.setattr(app.paths, "resources_dir", lambda: copy)
     assert run_self_test(None) == 1
     assert "verdict-blocked.svg" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Internet connection: Couldn't tell"),
+    ("ru", "Подключение к интернету: Не удалось определить"),
+])
+def test_an_unclear_network_banner_says_what_is_unclear(qtbot, lang, title):
+    from app.analysis.model import NetworkResult, NetworkStatus
+    from app.ui import language
+    from app.ui.widgets.banner import Banner
+
+    language.set_language(lang)
+    banner = Banner()
+    qtbot.addWidget(banner)
+    banner.show_network(NetworkResult(NetworkStatus.UNKNOWN))
+    assert banner.title.text() == title

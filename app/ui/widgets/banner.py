@@ -63,7 +63,8 @@ class Banner(QFrame):
             return
         explanation = explain_network(network, tr)
         title = status_word(network.status, tr)  # "No internet connection" says it all
-        if network.status == NetworkStatus.ONLINE:  # online, but behind a VPN or slow
+        if network.status in (NetworkStatus.ONLINE, NetworkStatus.UNKNOWN):
+            # "Works" / "Couldn't tell" alone do not say what: name it, as the cards do
             title = f"{term('network', tr)}: {title}"
         html = rich.paragraph(explanation.headline) + rich.paragraph(explanation.body)
         html += rich.workarounds(explanation.workarounds, term("what_you_can_do", tr))
