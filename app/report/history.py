@@ -11,6 +11,11 @@ entry. When any line was skipped, the damaged file is first copied aside as
 ``history.corrupt-<timestamp>.json`` (nothing is thrown away, support can look at it), and
 the good lines are written back. ``store.last_problem`` then says what happened so the UI can
 word it; it is ``None`` after a clean read or write.
+
+Two copies of the app (two windows, a window and the CLI) may finish a check at the same
+moment: every read-modify-write (append, and a load that repairs) holds an advisory lock on
+``history.lock`` next to the file (:mod:`app.filelock`), so no run is lost to an interleaved
+write and the file is never a mix of two.
 """
 
 from __future__ import annotations
@@ -20,17 +25,21 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from app.analysis.model import Diagnosis, NetworkStatus, Verdict
+from app.filelock import locked
 from app.report.atomic import write_atomically
 
 APP_NAME = "conncheck"
 ENV_DATA_DIR = "CONNCHECK_DATA_DIR"
 FILE_NAME = "history.jsonl"
+LOCK_NAME = "history.lock"
+LOCK_TIMEOUT_S = 5.0  # another copy of the app holds the lock for milliseconds, not seconds
 MAX_RUNS = 100
 ENTRY_SCHEMA = 1
 MAX_READ_BYTES = 4 * 1024 * 1024  # a history of 100 runs is ~100 KB; read no more than this
@@ -189,17 +198,25 @@ class HistoryStore:
     def load(self) -> list[HistoryEntry]:
         """The kept runs, oldest first. Damaged lines are dropped (and the file repaired)."""
         self.last_problem = None
-        entries, lost = self._read()
-        if lost:
-            self._set_aside_and_repair(entries, lost)
-        return entries
+        if not self.path.parent.is_dir():
+            return []  # nothing saved yet: create nothing just to read
+        try:
+            with self._lock():
+                return self._load()
+        except OSError:  # no lock to be had (a read-only folder, a stuck process): read anyway
+            self.last_problem = None
+            entries, _lost = self._read()
+            return entries
 
     def append(self, entry: HistoryEntry) -> bool:
         """Add a run, keeping the last ``MAX_RUNS``. False (and ``last_problem``) if not saved."""
-        entries = self.load()
-        damage = self.last_problem
+        self.last_problem = None
         try:
-            self._write([*entries, entry][-MAX_RUNS:])
+            self._make_folder()
+            with self._lock():
+                entries = self._load()
+                damage = self.last_problem
+                self._write([*entries, entry][-MAX_RUNS:])
         except OSError as error:
             self.last_problem = HistoryProblem(ProblemReason.NOT_SAVED, detail=str(error))
             return False
@@ -211,6 +228,22 @@ class HistoryStore:
         return entries[-1] if entries else None
 
     # ── internals ──
+
+    def _lock(self) -> AbstractContextManager[None]:
+        return locked(self.path.with_name(LOCK_NAME), LOCK_TIMEOUT_S)
+
+    def _load(self) -> list[HistoryEntry]:
+        """``load`` with the lock already held."""
+        entries, lost = self._read()
+        if lost:
+            self._set_aside_and_repair(entries, lost)
+        return entries
+
+    def _make_folder(self) -> None:
+        folder = self.path.parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
 
     def _read(self) -> tuple[list[HistoryEntry], int]:
         try:
@@ -250,10 +283,7 @@ class HistoryStore:
         self.last_problem = HistoryProblem(ProblemReason.DAMAGED, lost, len(entries), aside)
 
     def _write(self, entries: list[HistoryEntry]) -> None:
-        folder = self.path.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_mode & 0o077:
-            os.chmod(folder, 0o700)
+        self._make_folder()
         text = "".join(
             json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for e in entries
         )

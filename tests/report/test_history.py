@@ -21,6 +21,7 @@ from app.analysis.model import (
 from app.report.history import (
     ENV_DATA_DIR,
     FILE_NAME,
+    LOCK_NAME,
     MAX_RUNS,
     Change,
     HistoryEntry,
@@ -127,7 +128,9 @@ def test_file_and_folder_are_private(store: HistoryStore) -> None:
     store.append(entry(2))
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
-    assert [p.name for p in store.path.parent.iterdir()] == [FILE_NAME]  # no temp file left
+    # no temp file left; the lock file that keeps two copies of the app apart is private too
+    assert sorted(p.name for p in store.path.parent.iterdir()) == sorted([FILE_NAME, LOCK_NAME])
+    assert stat.S_IMODE((store.path.parent / LOCK_NAME).stat().st_mode) == 0o600
 
 
 def test_data_dir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
