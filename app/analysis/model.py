@@ -48,6 +48,8 @@ class CauseId(StrEnum):
     LOCAL_PROXY = "local_proxy"  # a proxy/VPN on this computer answers DNS (fake IPs)
     VPN_ACTIVE = "vpn_active"  # a VPN adapter is up: results describe the VPN's path
     DNS_FAILURE = "dns_failure"  # the system resolver does not answer at all
+    # schema 2: a proxy is set in the system/environment; the checks go around it, apps may not
+    SYSTEM_PROXY = "proxy_configured"
 
 
 class NetworkDetail(StrEnum):

@@ -57,6 +57,9 @@ def analyze_network(
     vpn = interfaces.vpn_names if interfaces else ()
     if vpn:
         extra.append(Cause(CauseId.VPN_ACTIVE))
+    if interfaces is not None and interfaces.proxy.configured:
+        # The checks ignore proxies (raw sockets); apps that use this one take another path.
+        extra.append(Cause(CauseId.SYSTEM_PROXY))
     # A certificate from an unknown authority on a trusted resolver or a control site:
     # something on this network intercepts secure connections (or a login page does).
     trusted_roles = (Role.RESOLVER.value, Role.CONTROL_DOMESTIC.value,

@@ -1,4 +1,5 @@
 """A snapshot of this computer's network interfaces (psutil): is anything connected at all?
+Is a VPN adapter up, is a proxy set up (app/engine/proxy.py)?
 
 Facts only. Local addresses never leave the computer unless the user asks for identifiers.
 """
@@ -7,9 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psutil
+
+from app.engine.proxy import ProxySettings, detect
 
 # Interface names that VPN software uses (OONI's desktop heuristic, extended).
 _VPN_NAME = re.compile(
@@ -31,6 +34,7 @@ class Interface:
 class InterfaceSnapshot:
     interfaces: tuple[Interface, ...]
     error: str | None = None  # psutil could not read them (permission, platform)
+    proxy: ProxySettings = field(default_factory=ProxySettings)  # system proxy: kinds only
 
     @property
     def connected(self) -> bool:
@@ -53,11 +57,12 @@ def _usable(address: str) -> bool:
 
 
 def snapshot() -> InterfaceSnapshot:
+    proxy = detect()
     try:
         stats = psutil.net_if_stats()
         addrs = psutil.net_if_addrs()
     except (OSError, psutil.Error) as exc:  # pragma: no cover - platform specific
-        return InterfaceSnapshot((), error=str(exc))
+        return InterfaceSnapshot((), error=str(exc), proxy=proxy)
     result = []
     for name, entries in sorted(addrs.items()):
         usable = tuple(
@@ -73,4 +78,4 @@ def snapshot() -> InterfaceSnapshot:
                 looks_like_vpn=bool(_VPN_NAME.search(name)),
             )
         )
-    return InterfaceSnapshot(tuple(result))
+    return InterfaceSnapshot(tuple(result), proxy=proxy)

@@ -34,6 +34,7 @@ TERMS: tuple[str, ...] = (
 WORKAROUND_IDS: tuple[str, ...] = (
     "any.turn_off_vpn",  # first: until it is off, results describe the VPN, not the network
     "any.turn_off_proxy",
+    "any.app_without_proxy",
     "network.login_page",
     "network.check_connection",
     "network.restart_router",

@@ -52,6 +52,7 @@ BY_CAUSE: dict[CauseId, tuple[str, ...]] = {
     CauseId.CALL_TRAFFIC_FILTERED: ("any.other_network",),
     CauseId.LOCAL_PROXY: ("any.turn_off_proxy",),
     CauseId.VPN_ACTIVE: ("any.turn_off_vpn",),
+    CauseId.SYSTEM_PROXY: ("any.app_without_proxy",),  # the checks already went around it
     CauseId.DNS_FAILURE: ("network.restart_router", "any.other_network"),
 }
 

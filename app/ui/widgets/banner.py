@@ -45,7 +45,8 @@ class Banner(QFrame):
     @staticmethod
     def needed(network: NetworkResult) -> bool:
         return network.status != NetworkStatus.ONLINE or any(
-            c.id.value in ("vpn_active", "local_proxy", "throttled") for c in network.causes
+            c.id.value in ("vpn_active", "local_proxy", "proxy_configured", "throttled")
+            for c in network.causes
         )
 
     def retranslate(self) -> None:
