@@ -19,7 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from app.engine import failures as F
 from app.engine.calls import defaults
@@ -34,8 +34,9 @@ MAX_ANSWER = 64 * 1024
 
 
 async def post_offer(url: str, offer: RTCSessionDescription, ssl_ctx: ssl.SSLContext | None,
-                     timeout_s: float) -> RTCSessionDescription:
-    """POST the offer to ``url``/offer; return the answer. Raises StepFailed."""
+                     timeout_s: float, token: str = "") -> RTCSessionDescription:
+    """POST the offer to ``url``/offer (with the peer's token, if any); return the answer.
+    Raises StepFailed."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -44,7 +45,8 @@ async def post_offer(url: str, offer: RTCSessionDescription, ssl_ctx: ssl.SSLCon
     host_header = f"[{host}]" if ":" in host else host
     request = (f"POST {path} HTTP/1.1\r\nHost: {host_header}:{port}\r\n"
                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-               "Connection: close\r\n\r\n").encode() + body
+               + (f"Authorization: Bearer {token}\r\n" if token else "")
+               + "Connection: close\r\n\r\n").encode() + body
     use_ssl = ssl_ctx if parts.scheme == "https" else None
     try:
         async with asyncio.timeout(timeout_s):
@@ -80,7 +82,10 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     facts: dict[str, Any] = {}
     extra: dict[str, Any] = {"connected": False}
     duration = check.duration_s or defaults.CALL_QUICK_S
-    pc = RTCPeerConnection()
+    # No ICE servers: aiortc's default would ask Google's STUN server, which is not in the
+    # catalog (only catalog targets are contacted; docs/security.md). The peer finds this
+    # side's address from its connectivity checks.
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     log = FrameLog()
     # Gathering, signalling and ICE share one setup allowance; then the sound, stats, close.
     connect_s = max(1.0, check.timeout_s - duration - 2.5)
@@ -96,7 +101,8 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
             await pc.setLocalDescription(await pc.createOffer())
         ssl_ctx = ctx.ssl_context(check) if (check.url or "").startswith("https") else None
         answer = await post_offer(check.url or "", pc.localDescription, ssl_ctx,
-                                  max(0.5, min(4.0, setup_end - time.monotonic())))
+                                  max(0.5, min(4.0, setup_end - time.monotonic())),
+                                  token=check.credential)
         clock.mark("http")
         await pc.setRemoteDescription(answer)
         connected = await wait_connected([pc], max(0.5, setup_end - time.monotonic()))

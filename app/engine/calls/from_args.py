@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from app.catalog.loader import Catalog
 from app.engine.calls import defaults
@@ -64,7 +64,11 @@ def turn_checks_from_args(urls: list[str]) -> list[Check]:
 
 
 def echo_checks_from_args(url: str) -> list[Check]:
-    """The end-to-end checks against an echo peer at ``url`` (http://HOST:PORT)."""
+    """The end-to-end checks against an echo peer at ``url`` (http://[TOKEN@]HOST:PORT).
+
+    The peer's token, if given, travels only in the test call's request header: it is taken
+    out of the URL (which reports show) and kept in ``credential`` (never reported).
+    """
     parts = urlsplit(url)
     try:
         port = parts.port
@@ -72,7 +76,13 @@ def echo_checks_from_args(url: str) -> list[Check]:
         port = None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CallArgsError(f"--echo-peer: expected http://HOST:PORT, got {url!r}")
-    host = parts.hostname
+    token = unquote(parts.username or "")
+    if parts.password is not None:
+        raise CallArgsError("--echo-peer: the token goes before the @ alone: http://TOKEN@HOST:PORT")
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+        url = urlunsplit(parts)
+    host = parts.hostname or ""
     port = port or (443 if parts.scheme == "https" else 80)
     base = Check(id="echo", service=SERVICE, feature=Feature.CALLS, kind=Kind.UDP_ECHO,
                  host=host, port=port, role=Role.CALL_TEST, transport="UDP")
@@ -86,7 +96,7 @@ def echo_checks_from_args(url: str) -> list[Check]:
                 label="Call-like flow to the echo peer"),
         replace(base, id="echo-shapes", kind=Kind.CALL_SHAPES, timeout_s=4.0,
                 label="Call-shaped packets to the echo peer"),
-        replace(base, id="echo-call", kind=Kind.ECHO_CALL, url=url.rstrip("/"),
+        replace(base, id="echo-call", kind=Kind.ECHO_CALL, url=url.rstrip("/"), credential=token,
                 duration_s=call_s, timeout_s=defaults.default_timeout(Kind.ECHO_CALL, call_s, 0.0),
                 label="Test call to the echo peer", transport="WebRTC"),
     ]
