@@ -102,6 +102,9 @@ def evidence(obs: Observation) -> Evidence:
         # Connected and secured, then the answer crawled in (or not at all) before the
         # timeout: slow, not blocked. A freeze after some data is "stalled", handled below.
         return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED, depth=level)
+    if failure == F.SKIPPED_OFFLINE:
+        # Stopped because nothing on the internet answered anything: the whole network failed.
+        return Evidence(obs.check_id, Outcome.FAILED, CauseId.OFFLINE, True, level)
     timeout = failure in _SILENT
     differs = "differs_from_trusted" in obs.dns_flags
     trusted_has_answer = bool(obs.trusted_addresses)

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import TextIO
 
+from app.analysis.progressive import Progressive
 from app.catalog import Catalog, CatalogError, load_catalog
 from app.cli import render
 from app.cli.main import EXIT_OK, EXIT_USAGE
@@ -63,6 +64,28 @@ class _Progress:
             self.stream.flush()
 
 
+class _EarlyVerdicts:
+    """Feeds the engine's events to the progressive analysis; in the terminal, prints each
+    verdict the moment it is known (the full explanation follows at the end)."""
+
+    def __init__(self, catalog: Catalog, args: argparse.Namespace, tr: Translator,
+                 stream: TextIO, progress: _Progress) -> None:
+        self.progressive = Progressive(catalog, features=args.only)
+        self.tr = tr
+        self.stream = stream
+        self.progress = progress
+        self.enabled = not args.json and not args.quiet
+
+    def __call__(self, event: Event) -> None:
+        self.progress(event)
+        decided = self.progressive.on_event(event)
+        if self.enabled and decided:
+            self.progress.close()  # the line being redrawn makes way for the verdicts
+            for item in decided:
+                self.stream.write(render.early_line(item, self.tr) + "\n")
+            self.stream.flush()
+
+
 def check(args: argparse.Namespace, lang: str | None) -> int:
     tr = _translator(lang)
     catalog = load(args, tr)
@@ -72,7 +95,9 @@ def check(args: argparse.Namespace, lang: str | None) -> int:
     if human and not args.quiet:
         print(render.notice(catalog, tr), file=sys.stderr)
     progress = _Progress(tr, sys.stderr, human and not args.quiet)
-    engine = Engine(catalog, on_event=progress, deadline_s=args.deadline)
+    early = _EarlyVerdicts(catalog, args, tr, sys.stderr, progress)
+    sequential = bool(getattr(args, "sequential", False))
+    engine = Engine(catalog, on_event=early, deadline_s=args.deadline, sequential=sequential)
     try:
         run = asyncio.run(engine.run())
     except KeyboardInterrupt:
@@ -80,18 +105,21 @@ def check(args: argparse.Namespace, lang: str | None) -> int:
         print(tr.gettext("cli.interrupted"), file=sys.stderr)
         raise
     progress.close()
-    return finish(run, catalog, args, tr)
+    return finish(run, catalog, args, tr, early.progressive)
 
 
-def finish(run: RunResult, catalog: Catalog, args: argparse.Namespace, tr: Translator) -> int:
+def finish(run: RunResult, catalog: Catalog, args: argparse.Namespace, tr: Translator,
+           progressive: Progressive | None = None) -> int:
     from app.analysis.diagnose import diagnose
     from app.report.json_report import build_document
 
     diagnosis = diagnose(run.observations, catalog, run.interfaces, features=args.only)
     code = render.safe_code(diagnosis)
+    timing = None if progressive is None else progressive.timing(
+        diagnosis, run.duration_s, sequential=run.sequential, stopped_early=run.stopped_early)
     if args.json:
         doc = build_document(run, diagnosis, tr, code=code, restrictions=catalog.restrictions,
-                             include_identifiers=args.include_identifiers)
+                             include_identifiers=args.include_identifiers, timing=timing)
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:

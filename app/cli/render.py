@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from app.analysis.model import Diagnosis, NetworkStatus
+from app.analysis.progressive import Decided
 from app.catalog import Catalog
 from app.cli.main import EXIT_OK, EXIT_USAGE
 from app.engine.model import USER_FEATURES
@@ -76,6 +77,15 @@ def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None
         out.append(tr.format("cli.code_line", code=code))
         out.append(wrap(tr.gettext("cli.code_hint")))
     return "\n".join(out) + "\n"
+
+
+def early_line(decided: Decided, tr: Translator) -> str:
+    """One verdict, printed while the other checks still run ("Messages — Work")."""
+    if decided.result is None:
+        status = explain.status_word(decided.network.status, tr)
+        return f"{tr.gettext('term.network')}: {status}"
+    word = explain.verdict_word(decided.result.verdict, tr)
+    return f"{explain.feature_name(decided.feature, tr)} — {word}"
 
 
 def for_terminal(step: str, tr: Translator) -> str:

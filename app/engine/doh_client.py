@@ -30,7 +30,7 @@ async def doh_query(resolver: Check, ctx: ProbeContext, qname: str, rdtype: str,
     query.id = 0  # RFC 8484 §4.1: cache-friendly
     wire = query.to_wire()
     host = resolver.host.strip("[]")
-    reader, writer = await connect((host,), resolver.port, budget, clock, facts)
+    reader, writer = await connect((host,), resolver.port, budget, clock, facts, ctx)
     try:
         await start_tls(writer, resolver, ctx, budget, clock, facts)
         host_header, path = request_target(resolver)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.engine.interfaces import InterfaceSnapshot
 from app.engine.model import Check, Observation
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    """The run began: what the interfaces look like, and how many checks will run."""
+
+    interfaces: InterfaceSnapshot
+    total: int
+    started_monotonic: float  # time.monotonic() at the start, for "verdict after N s"
 
 
 @dataclass(frozen=True)
@@ -21,4 +31,13 @@ class CheckFinished:
     total: int
 
 
-Event = CheckStarted | CheckFinished
+@dataclass(frozen=True)
+class StoppedEarly:
+    """The engine stopped the remaining checks; ``reason`` is "offline" (nothing answered).
+    A ``CheckFinished`` follows for each stopped check."""
+
+    reason: str
+    after_s: float
+
+
+Event = RunStarted | CheckStarted | CheckFinished | StoppedEarly

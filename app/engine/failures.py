@@ -29,6 +29,9 @@ HTTP_UNEXPECTED_STATUS: Final = "http_unexpected_status"
 HTTP_INVALID_RESPONSE: Final = "http_invalid_response"
 STUN_INVALID_RESPONSE: Final = "stun_invalid_response"
 INTERRUPTED: Final = "interrupted"
+# The engine stopped the check: no host on the internet had answered any check within
+# app/engine/timeouts.OFFLINE_AFTER_S, so the network is offline (docs/failures.md).
+SKIPPED_OFFLINE: Final = "skipped_offline"
 DEADLINE_EXCEEDED: Final = "deadline_exceeded"
 INTERNAL_ERROR: Final = "internal_error"
 
@@ -54,6 +57,7 @@ ALL: Final[frozenset[str]] = frozenset(
         HTTP_INVALID_RESPONSE,
         STUN_INVALID_RESPONSE,
         INTERRUPTED,
+        SKIPPED_OFFLINE,
         DEADLINE_EXCEEDED,
         INTERNAL_ERROR,
     }

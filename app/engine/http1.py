@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.engine import failures as F
+from app.engine import timeouts
 from app.engine.classify import classify
 from app.engine.model import Check, Phase
 from app.engine.probes.base import Clock
@@ -84,7 +85,7 @@ async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     http_invalid_response for a malformed head or chunking, eof_error when the peer closes
     before the announced end, stalled when body bytes stop arriving.
     """
-    async with phase(Phase.HTTP, budget):
+    async with phase(Phase.HTTP, budget, timeouts.FIRST_BYTE_S):
         writer.write(request)
         await writer.drain()
         first = await reader.read(1)

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from app.catalog import Catalog
-from app.engine import failures
-from app.engine.events import CheckFinished, CheckStarted, Event
+from app.engine import failures, timeouts
+from app.engine.events import CheckFinished, CheckStarted, Event, RunStarted, StoppedEarly
 from app.engine.interfaces import InterfaceSnapshot, snapshot
-from app.engine.model import Check, Kind, Observation, Phase
+from app.engine.model import Check, Feature, Kind, Observation, Phase, Role
 from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver, observation_for
 
 _FIRST_PHASE = {
@@ -52,6 +52,8 @@ class RunResult:
     cancelled: bool = False
     deadline_hit: bool = False
     extras: Mapping[str, object] = field(default_factory=dict)
+    stopped_early: str | None = None  # "offline": nothing answered, remaining checks stopped
+    sequential: bool = False  # checks ran one after another (benchmarks only)
 
 
 def failed_observation(check: Check, failure: str, detail: str, duration_ms: int,
@@ -91,12 +93,19 @@ class Engine:
         concurrency: int | None = None,
         trusted: TrustedResolver | None = None,
         use_trusted_dns: bool = True,
+        sequential: bool = False,
+        offline_after_s: float | None = timeouts.OFFLINE_AFTER_S,
     ) -> None:
+        """``sequential`` runs the checks one after another (kept for benchmarks: the same
+        probes, to compare against). ``offline_after_s``: stop the run when no host has
+        answered anything by then (None: never stop early)."""
         self.catalog = catalog
+        self.sequential = sequential
+        self.offline_after_s = offline_after_s
         self._on_event = on_event
         self._probes = probes if probes is not None else _default_probes()
         self.deadline_s = deadline_s if deadline_s is not None else catalog.deadline_s
-        self._concurrency = concurrency or catalog.concurrency
+        self._concurrency = 1 if sequential else (concurrency or catalog.concurrency)
         self.ctx = ProbeContext(extra_ca=catalog.extra_ca, ordinary_ranges=catalog.ordinary_ranges)
         if trusted is not None:
             self.ctx.trusted = trusted
@@ -119,12 +128,19 @@ class Engine:
         except Exception:  # a broken listener must not break the measurement
             traceback.print_exc()
 
+    def _offline_rule_applies(self, checks: list[Check]) -> bool:
+        """Only a run that includes the network's control sites can call the network offline:
+        without them, silence could be a block of exactly what was checked."""
+        return self.offline_after_s is not None and any(
+            c.role in (Role.CONTROL_DOMESTIC, Role.CONTROL_INTERNATIONAL) for c in checks)
+
     async def run(self) -> RunResult:
         started_at = dt.datetime.now(dt.UTC).astimezone()
         t0 = time.monotonic()
         interfaces = await asyncio.to_thread(snapshot)
         checks = list(self.catalog.checks)
         total = len(checks)
+        self._emit(RunStarted(interfaces, total, t0))
         sem = asyncio.Semaphore(self._concurrency)
         results: dict[str, Observation] = {}
         self._cancel_event = asyncio.Event()
@@ -141,20 +157,40 @@ class Engine:
             done_count += 1
             self._emit(CheckFinished(check, obs, done_count, total))
 
-        tasks = {asyncio.create_task(one(c), name=f"check:{c.id}"): c for c in checks}
-        cancel_waiter = asyncio.create_task(self._cancel_event.wait())
         deadline = t0 + self.deadline_s
         deadline_hit = False
+        stopped_early: str | None = None
+        offline_rule = self._offline_rule_applies(checks)
+        no_interface = interfaces.error is None and not interfaces.connected
+        if no_interface and offline_rule:
+            # Nothing to send packets through: every check would fail at once anyway.
+            stopped_early = "offline"
+            checks_to_run: list[Check] = []
+        else:
+            checks_to_run = checks
+        gate_at = t0 + self.offline_after_s if offline_rule and self.offline_after_s else None
+        # The network's own checks go first: they decide every verdict (and the offline rule),
+        # so they never wait behind a queue of services.
+        checks_to_run = sorted(checks_to_run, key=lambda c: c.feature != Feature.NETWORK)
+        tasks = {asyncio.create_task(one(c), name=f"check:{c.id}"): c for c in checks_to_run}
+        cancel_waiter = asyncio.create_task(self._cancel_event.wait())
         pending: set[asyncio.Task[None]] = set(tasks)
         try:
-            # Bounded: every pass either finishes a task, or ends on cancel or the deadline.
+            # Bounded: every pass finishes a task, or ends on cancel, the offline rule or the
+            # deadline (the offline rule is looked at once, then disarmed).
             while pending:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                now = time.monotonic()
+                if now >= deadline:
                     deadline_hit = True
                     break
+                if gate_at is not None and now >= gate_at:
+                    gate_at = None
+                    if self.ctx.first_answer_at is None:
+                        stopped_early = "offline"
+                        break
+                wake = deadline if gate_at is None else min(deadline, gate_at)
                 done, _ = await asyncio.wait(
-                    pending | {cancel_waiter}, timeout=remaining,
+                    pending | {cancel_waiter}, timeout=max(wake - now, 0.0),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 pending -= done
@@ -164,23 +200,36 @@ class Engine:
             self._cancel_requested = True
             await self._stop(pending)
             cancel_waiter.cancel()
+            self.ctx.system_dns.close()
             raise
         cancel_waiter.cancel()
-        cancelled = self._cancel_requested and bool(pending)
+        cancelled = self._cancel_requested and bool(pending) and stopped_early is None
+        if stopped_early is not None:
+            self._emit(StoppedEarly(stopped_early, round(time.monotonic() - t0, 2)))
         await self._stop(pending)
+        self.ctx.system_dns.close()
 
         elapsed_ms = int((time.monotonic() - t0) * 1000)
         ordered: list[Observation] = []
         for check in checks:
             obs = results.get(check.id)
             if obs is None:
-                if cancelled:
+                if stopped_early == "offline":
+                    obs = failed_observation(
+                        check, failures.SKIPPED_OFFLINE,
+                        "stopped: no host on the internet answered any check within "
+                        f"{self.offline_after_s:g} s" if not no_interface
+                        else "stopped: no network interface is connected", elapsed_ms)
+                elif cancelled:
                     obs = failed_observation(check, failures.INTERRUPTED, "cancelled", elapsed_ms)
                 else:
                     obs = failed_observation(
                         check, failures.DEADLINE_EXCEEDED,
                         f"overall deadline of {self.deadline_s:g} s reached", elapsed_ms,
                     )
+                if check.id not in results and stopped_early is not None:
+                    done_count += 1
+                    self._emit(CheckFinished(check, obs, done_count, total))
             ordered.append(obs)
         return RunResult(
             observations=tuple(ordered),
@@ -189,6 +238,8 @@ class Engine:
             interfaces=interfaces,
             cancelled=cancelled,
             deadline_hit=deadline_hit,
+            stopped_early=stopped_early,
+            sequential=self.sequential,
         )
 
     async def _stop(self, pending: set[asyncio.Task[None]]) -> None:

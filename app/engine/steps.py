@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from app.engine import failures as F
+from app.engine import timeouts
 from app.engine.classify import classify
-from app.engine.dns_util import is_ip_literal, judge_answers, system_resolve
+from app.engine.dns_util import is_ip_literal, judge_answers
 from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 
@@ -45,17 +46,20 @@ class Budget:
 
 
 @contextlib.asynccontextmanager
-async def phase(name: str, budget: Budget) -> AsyncIterator[None]:
-    """Run a step with the remaining budget; classify what goes wrong as ``name``'s failure."""
+async def phase(name: str, budget: Budget, limit_s: float | None = None) -> AsyncIterator[None]:
+    """Run a step with the remaining budget, or ``limit_s`` (the phase's own limit, from
+    app/engine/timeouts.py) when that is shorter; classify what goes wrong as ``name``'s."""
+    remaining = budget.remaining()
+    capped = limit_s is not None and limit_s < remaining
     try:
-        async with asyncio.timeout(budget.remaining()):
+        async with asyncio.timeout(limit_s if capped else remaining):
             yield
     except StepFailed:
         raise
     except TimeoutError as exc:
-        raise StepFailed(
-            name, F.GENERIC_TIMEOUT, f"no answer within the {budget.total_s:g} s allowance"
-        ) from exc
+        detail = (f"no answer within the {limit_s:g} s limit for this step" if capped
+                  else f"no answer within the {budget.total_s:g} s allowance")
+        raise StepFailed(name, F.GENERIC_TIMEOUT, detail) from exc
     except (OSError, EOFError) as exc:  # ssl.SSLError and socket.gaierror are OSErrors
         failure, detail = classify(exc)
         raise StepFailed(name, failure, detail) from exc
@@ -66,8 +70,8 @@ async def resolve(check: Check, ctx: ProbeContext, budget: Budget, clock: Clock,
     """Addresses to connect to. IP literals skip DNS; bogon-only answers fail the probe."""
     if is_ip_literal(check.host):
         return (check.host.strip("[]"),)
-    async with phase(Phase.DNS, budget):
-        addresses = await system_resolve(check.host, check.port)
+    async with phase(Phase.DNS, budget, timeouts.DNS_S):
+        addresses = await ctx.system_dns.resolve(check.host)
     clock.mark("dns")
     facts["addresses"] = addresses
     if not addresses:
@@ -80,23 +84,33 @@ async def resolve(check: Check, ctx: ProbeContext, budget: Budget, clock: Clock,
     return addresses
 
 
+# Failures that mean a packet came back from the network (someone answered, if only to refuse).
+_ANSWERED = frozenset({F.CONNECTION_REFUSED, F.CONNECTION_RESET})
+
+
 async def connect(addresses: tuple[str, ...], port: int, budget: Budget, clock: Clock,
-                  facts: dict[str, Any]) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+                  facts: dict[str, Any], ctx: ProbeContext | None = None,
+                  ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """TCP connect to the first address that accepts, in resolver order.
 
     A fast failure (refused, unreachable) moves on to the next address; a timeout uses up the
-    budget, as it would for an app. The last failure is the one reported.
+    phase's limit, as it would for an app. The last failure is the one reported. Any answer
+    (a handshake, or a refusal) is reported to ``ctx.heard_back()``.
     """
     last: StepFailed | None = None
     for address in addresses:
         try:
-            async with phase(Phase.TCP, budget):
+            async with phase(Phase.TCP, budget, timeouts.CONNECT_S):
                 reader, writer = await asyncio.open_connection(address, port)
         except StepFailed as failed:
             last = failed
+            if ctx is not None and failed.failure in _ANSWERED:
+                ctx.heard_back()
             if failed.failure == F.GENERIC_TIMEOUT or budget.remaining() <= 0:
                 break
             continue
+        if ctx is not None:
+            ctx.heard_back()
         clock.mark("tcp")
         facts["peer_address"] = address
         return reader, writer
@@ -108,7 +122,7 @@ async def start_tls(writer: asyncio.StreamWriter, check: Check, ctx: ProbeContex
                     budget: Budget, clock: Clock, facts: dict[str, Any]) -> None:
     """Verified TLS handshake with SNI = ``check.sni`` or the host; records version/issuer."""
     server_name = check.sni or check.host.strip("[]")
-    async with phase(Phase.TLS, budget):
+    async with phase(Phase.TLS, budget, timeouts.TLS_S):
         await writer.start_tls(ctx.ssl_context(check), server_hostname=server_name,
                                ssl_handshake_timeout=max(budget.remaining(), 0.1))
     clock.mark("tls")

@@ -7,7 +7,7 @@ of the services' servers are kept: they are public and they are the evidence of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app import __version__
@@ -17,7 +17,7 @@ from app.engine.runner import RunResult
 from app.i18n import Translator
 from app.knowledge.explain import explain_feature, explain_network
 
-SCHEMA = 1
+SCHEMA = 2  # 2: adds "timing" and the cause "proxy_configured" (docs/report-json.md)
 # Keys inside an observation's ``extra`` that identify the user.
 _IDENTIFYING_EXTRA = {"mapped_address", "local_address", "mapped_addresses", "local_addresses"}
 
@@ -32,9 +32,25 @@ def _causes(causes: tuple[Cause, ...]) -> list[dict[str, Any]]:
     return out
 
 
+def default_timing(run: RunResult, diagnosis: Diagnosis) -> dict[str, Any]:
+    """``timing`` when no one watched the verdicts arrive: every verdict known at the end."""
+    features = {f.feature: run.duration_s for f in diagnosis.features}
+    return {
+        "mode": "sequential" if run.sequential else "concurrent",
+        "network_s": run.duration_s,
+        "features": features,
+        "first_verdict_s": run.duration_s if features else None,
+        "all_verdicts_s": run.duration_s if features else None,
+        "stopped_early": run.stopped_early,
+    }
+
+
 def build_document(run: RunResult, diagnosis: Diagnosis, tr: Translator, *,
                    code: str | None = None, restrictions: Sequence[Restriction] = (),
-                   include_identifiers: bool = False) -> dict[str, Any]:
+                   include_identifiers: bool = False,
+                   timing: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``timing``: when each verdict was known (app.analysis.progressive.Progressive.timing);
+    without it, every verdict counts as known at the end of the run."""
     net_text = explain_network(diagnosis.network, tr)
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -51,6 +67,7 @@ def build_document(run: RunResult, diagnosis: Diagnosis, tr: Translator, *,
             "summary": net_text.headline,
         },
         "features": {},
+        "timing": dict(timing) if timing is not None else default_timing(run, diagnosis),
         "checks": [],
     }
     if code is not None:

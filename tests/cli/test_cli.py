@@ -146,10 +146,14 @@ def test_json_report_has_the_contract_and_the_right_verdicts(loopback_catalog, d
                        env=data_dir)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
     assert doc["network"]["status"] == "online"
     features = doc["features"]
     assert set(features) == {"calls", "messages", "maps"}
+    timing = doc["timing"]
+    assert timing["mode"] == "concurrent" and timing["stopped_early"] is None
+    assert set(timing["features"]) == set(features)
+    assert 0 <= timing["first_verdict_s"] <= timing["all_verdicts_s"] <= doc["duration_s"]
     assert features["messages"]["services"] == {"WhatsApp": "works", "Telegram": "blocked"}
     assert features["messages"]["verdict"] == "degraded"
     assert {c["id"] for c in features["messages"]["causes"]} == {"sni_filtering"}

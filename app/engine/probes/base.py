@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import certifi
 
 from app.engine.model import Check, Observation
+from app.engine.sysdns import SystemResolver
 
 
 class TrustedResolver(Protocol):
@@ -29,7 +30,16 @@ class ProbeContext:
     ordinary_ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     trusted: TrustedResolver | None = None
     user_agent: str = "ConnectionCheck/0.1 (+network diagnosis; one request per check)"
+    system_dns: SystemResolver = field(default_factory=SystemResolver)
+    # When a host beyond this computer first answered anything (a TCP handshake, a reset, a
+    # datagram): the engine's offline rule (app/engine/timeouts.py) reads it.
+    first_answer_at: float | None = None
     _ssl_cache: dict[str | None, ssl.SSLContext] = field(default_factory=dict)
+
+    def heard_back(self) -> None:
+        """A probe got an answer from the network (not from this computer's own resolver)."""
+        if self.first_answer_at is None:
+            self.first_answer_at = time.monotonic()
 
     def ssl_context(self, check: Check) -> ssl.SSLContext:
         """certifi's roots (never the OS store) + the catalog's extra CA + the entry's own CA."""

@@ -12,7 +12,8 @@ import asyncio
 from typing import Any
 
 from app.engine import failures as F
-from app.engine.dns_util import is_ip_literal, judge_answers, system_resolve
+from app.engine import timeouts
+from app.engine.dns_util import is_ip_literal, judge_answers
 from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation, phase
@@ -28,8 +29,8 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     trusted_task = (asyncio.ensure_future(ctx.trusted.lookup(check.host))
                     if ctx.trusted is not None else None)
     try:
-        async with phase(Phase.DNS, budget):
-            addresses = await system_resolve(check.host)
+        async with phase(Phase.DNS, budget, timeouts.DNS_S):
+            addresses = await ctx.system_dns.resolve(check.host)
         clock.mark("dns")
         facts["addresses"] = addresses
         if not addresses:

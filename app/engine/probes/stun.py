@@ -65,11 +65,14 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
         request = stun.Message(message_method=stun.Method.BINDING,
                                message_class=stun.Class.REQUEST)
         reply, rtt_ms, tries = await _transact(transport, client, request, budget)
+        ctx.heard_back()
         facts["extra"] = {"rtt_ms": round(rtt_ms, 1), "tries": tries}
         clock.mark("udp")  # the whole exchange, retransmissions included
         clock.timings["rtt"] = rtt_ms
         facts["extra"].update(_mapped(reply))
     except StepFailed as failed:
+        if failed.failure == F.STUN_INVALID_RESPONSE:  # garbage, but something answered
+            ctx.heard_back()
         return failed_observation(check, clock, failed, facts)
     finally:
         if transport is not None:

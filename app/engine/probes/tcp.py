@@ -15,7 +15,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     facts: dict[str, Any] = {}
     try:
         addresses = await resolve(check, ctx, budget, clock, facts)
-        _reader, writer = await connect(addresses, check.port, budget, clock, facts)
+        _reader, writer = await connect(addresses, check.port, budget, clock, facts, ctx)
     except StepFailed as failed:
         return failed_observation(check, clock, failed, facts)
     await close_quietly(writer)

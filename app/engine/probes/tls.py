@@ -29,7 +29,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     writer = None
     try:
         addresses = await resolve(check, ctx, budget, clock, facts)
-        _reader, writer = await connect(addresses, check.port, budget, clock, facts)
+        _reader, writer = await connect(addresses, check.port, budget, clock, facts, ctx)
         await start_tls(writer, check, ctx, budget, clock, facts)
     except StepFailed as failed:
         return failed_observation(check, clock, failed, facts)

@@ -44,7 +44,7 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
     writer = None
     try:
         addresses = await resolve(check, ctx, budget, clock, facts)
-        reader, writer = await connect(addresses, check.port, budget, clock, facts)
+        reader, writer = await connect(addresses, check.port, budget, clock, facts, ctx)
         if use_tls:
             await start_tls(writer, check, ctx, budget, clock, facts)
         host, path = request_target(check)
