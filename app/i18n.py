@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.paths import resource
+from app.paths import MissingResource, resource
 
 DOMAIN = "conncheck"
 UI_DOMAIN = "ui"  # the window's texts (app/ui/), merged into the same Translator
@@ -134,7 +134,7 @@ def _load_catalog(lang: str) -> gettext.GNUTranslations:
     try:
         path = resource(*mo_path_parts(lang))
     except FileNotFoundError as exc:
-        raise FileNotFoundError(
+        raise MissingResource(
             f"translation catalog for {lang!r} is missing ({exc}); compile it as "
             "docs/translations.md explains"
         ) from None

@@ -14,11 +14,16 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
 
 
+class MissingResource(FileNotFoundError):
+    """A file the app ships with is missing: a damaged install (the fix is to reinstall)."""
+
+
 def resource(*parts: str) -> Path:
-    """Path of a bundled resource. Raises FileNotFoundError, naming it, when it is missing."""
+    """Path of a bundled resource. Raises MissingResource (a FileNotFoundError), naming it,
+    when it is missing."""
     path = resources_dir().joinpath(*parts)
     if not path.exists():
-        raise FileNotFoundError(f"bundled resource missing: {path}")
+        raise MissingResource(f"bundled resource missing: {path}")
     return path
 
 

@@ -15,11 +15,12 @@ _HOME = pytest.StashKey[Path]()
 
 def pytest_configure(config: pytest.Config) -> None:
     """From the very start (session fixtures such as the lab's runs included), nothing the
-    tests start reads or writes the real user's history or settings."""
+    tests start reads or writes the real user's history, settings or crash log."""
     home = Path(tempfile.mkdtemp(prefix="conncheck-tests-"))
     config.stash[_HOME] = home
     os.environ["CONNCHECK_DATA_DIR"] = str(home / "data")
     os.environ["CONNCHECK_CONFIG_DIR"] = str(home / "config")
+    os.environ["CONNCHECK_LOG_DIR"] = str(home / "log")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -35,4 +36,5 @@ def _own_data_and_config(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("conncheck-home")
     monkeypatch.setenv("CONNCHECK_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("CONNCHECK_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("CONNCHECK_LOG_DIR", str(home / "log"))
     yield home

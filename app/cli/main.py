@@ -1,5 +1,7 @@
-"""Argument parsing and dispatch. Exit codes: 0 ran (whatever it found), 2 usage or catalog
-error, 130 interrupted by the user."""
+"""Argument parsing and dispatch. Exit codes: 0 ran (whatever it found), 1 an error in the app
+itself (written to the crash log, app/crashlog.py), 2 usage or catalog error or a report that
+could not be saved, 3 the app's own files are missing (a damaged install), 130 interrupted by
+the user. A traceback reaches the terminal only with ``CONNCHECK_DEBUG=1``."""
 
 from __future__ import annotations
 
@@ -8,13 +10,15 @@ import os
 import sys
 from pathlib import Path
 
-from app import __version__
+from app import __version__, crashlog
 from app.engine.model import USER_FEATURES
+from app.paths import MissingResource
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 1
+EXIT_BROKEN_INSTALL = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="include IP addresses and the computer's name in the output")
     check.add_argument("--deadline", type=float, help="overall time limit in seconds")
     check.add_argument("--quiet", action="store_true", help="no progress lines")
+    check.add_argument("--sequential", action="store_true",
+                       help="run the checks one after another (for benchmarks; much slower)")
     check.add_argument("--turn", action="append", metavar="turn:USER:PASS@HOST:PORT",
                        help="also make a real test call through this TURN server (repeatable)")
     check.add_argument("--echo-peer", metavar="URL",
@@ -98,17 +104,17 @@ def run_cli(argv: list[str]) -> int:
         from app.ui.selftest import run_self_test
 
         return run_self_test(lang)
-    if args.command is None:
-        if _has_display():
-            try:
-                from app.ui.app import run_gui
-            except ImportError as exc:  # the window is not there: still give an answer
-                print(f"conncheck: the window cannot start ({exc}); checking in the terminal.",
-                      file=sys.stderr)
-            else:
-                return run_gui(lang)
-        args = parser.parse_args(["check"] + (["--lang", lang] if lang else []))
     try:
+        if args.command is None:
+            if _has_display():
+                try:
+                    from app.ui.app import run_gui
+                except ImportError as exc:  # the window is not there: still give an answer
+                    print(f"conncheck: the window cannot start ({exc}); checking in the "
+                          "terminal.", file=sys.stderr)
+                else:
+                    return run_gui(lang)
+            args = parser.parse_args(["check"] + (["--lang", lang] if lang else []))
         return _dispatch(args, lang, parser)
     except KeyboardInterrupt:
         print("", file=sys.stderr)
@@ -117,11 +123,16 @@ def run_cli(argv: list[str]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # a bug of ours: one clear line, the traceback only on request
+    except MissingResource as exc:  # a damaged install: say so, and how to fix it
         if os.environ.get("CONNCHECK_DEBUG"):
             raise
-        print(f"conncheck: internal error: {type(exc).__name__}: {exc}\n"
-              "(set CONNCHECK_DEBUG=1 to see the details)", file=sys.stderr)
+        print(crashlog.missing_files_message(str(exc), lang), file=sys.stderr)
+        return EXIT_BROKEN_INSTALL
+    except Exception:  # a bug of ours: a plain line and the log; the traceback only on request
+        if os.environ.get("CONNCHECK_DEBUG"):
+            raise
+        log = crashlog.record("command line", sys.exc_info())  # type: ignore[arg-type]
+        print(crashlog.internal_error_message(log, lang), file=sys.stderr)
         return EXIT_INTERNAL
 
 

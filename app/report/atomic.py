@@ -1,4 +1,7 @@
-"""Write a file whole or not at all: reports and the history must never be left half-written."""
+"""Write a file whole or not at all: reports and the history must never be left half-written.
+
+Everything the app writes is private to the user: the default mode is 0600.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder, then rename it over.
 
     Raises OSError on failure; the target is then untouched and no temporary file is left.

@@ -4,7 +4,10 @@
 check's details) and ``.json`` (the public schema-1 document). Every file is written whole
 or not at all: the bytes go to a temporary file in the same folder, which then replaces the
 target (``os.replace``); on any failure the temporary file is removed and the target is
-untouched. Problems come back as :class:`ReportError` whose message names the file.
+untouched. Problems come back as :class:`ReportError` whose message names the file; a full
+disk and a folder that refuses files get their own plain words (``reason``), anything else
+the system's own description. The file is private to the user (0600), like everything else
+the app writes.
 """
 
 from __future__ import annotations
@@ -25,13 +28,37 @@ from app.report.content import ReportContent, build_content
 FORMATS: tuple[str, ...] = (".html", ".htm", ".pdf", ".txt", ".json")
 
 
+# Why a write failed, for words a user understands (the window picks its message by this).
+DISK_FULL = "disk_full"
+NO_PERMISSION = "no_permission"
+OTHER = "other"
+_REASONS: dict[int, str] = {
+    errno.ENOSPC: DISK_FULL, getattr(errno, "EDQUOT", errno.ENOSPC): DISK_FULL,
+    errno.EFBIG: DISK_FULL,
+    errno.EACCES: NO_PERMISSION, errno.EPERM: NO_PERMISSION, errno.EROFS: NO_PERMISSION,
+}
+
+
 class ReportError(Exception):
     """A report could not be written. ``str()`` names the path and the problem, in the
-    report's language, ready to show (the CLI prefixes "The report could not be saved:")."""
+    report's language, ready to show (the CLI prefixes "The report could not be saved:");
+    ``reason`` is DISK_FULL, NO_PERMISSION or OTHER."""
 
-    def __init__(self, path: Path, message: str) -> None:
+    def __init__(self, path: Path, message: str, reason: str = OTHER) -> None:
         self.path = path
+        self.reason = reason
         super().__init__(message)
+
+
+def write_error(path: Path, exc: OSError, tr: Translator) -> ReportError:
+    """The ReportError for an OSError met while writing ``path``."""
+    reason = _REASONS.get(exc.errno or 0, OTHER)
+    if reason == DISK_FULL:
+        return ReportError(path, tr.format("report.error.disk_full", path=str(path)), reason)
+    if reason == NO_PERMISSION:
+        return ReportError(path, tr.format("report.error.no_permission", path=str(path)), reason)
+    problem = exc.strerror or str(exc)
+    return ReportError(path, tr.format("report.error.write", path=str(path), problem=problem))
 
 
 def _html(content: ReportContent, tr: Translator) -> bytes:
@@ -99,8 +126,6 @@ def write_report(path: Path | str, run: RunResult, diagnosis: Diagnosis, tr: Tra
         raise ReportError(target, tr.format("report.error.write", path=str(target),
                                             problem=os.strerror(errno.EISDIR)))
     try:
-        write_atomically(target, data)
+        write_atomically(target, data, mode=0o600)
     except OSError as exc:
-        problem = exc.strerror or str(exc)
-        raise ReportError(target, tr.format("report.error.write", path=str(target),
-                                            problem=problem)) from exc
+        raise write_error(target, exc, tr) from exc

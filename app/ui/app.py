@@ -1,7 +1,8 @@
 """Starting the window: ``run_gui(lang)`` is what ``conncheck`` with no arguments calls.
 
 Also installs the GUI's ``sys.excepthook``: an unexpected error shows a plain message with
-"Copy details" instead of a traceback in a terminal nobody sees, and the window stays open.
+"Copy details" instead of a traceback in a terminal nobody sees, writes the error (scrubbed of
+personal data) to the crash log (app/crashlog.py) and says where, and the window stays open.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import APP_NAME, __version__
+from app import APP_NAME, __version__, crashlog
 from app.i18n import SUPPORTED, system_language
+from app.paths import MissingResource
 from app.ui import language
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
@@ -60,13 +62,15 @@ def install_excepthook(window: MainWindow) -> None:
     def hook(kind: type[BaseException], value: BaseException,
              tb: TracebackType | None) -> None:
         nonlocal showing
-        details = "".join(traceback.format_exception(kind, value, tb))
+        details = crashlog.scrub("".join(traceback.format_exception(kind, value, tb)))
         if issubclass(kind, KeyboardInterrupt) or showing:
             sys.__excepthook__(kind, value, tb)
             return
         showing = True
         try:
-            window.show_error("ui.error.unexpected", details)
+            log = crashlog.record("window", (kind, value, tb))
+            dialog = window.show_error("ui.error.unexpected", details)
+            dialog.set_log_path(log)
         except Exception:  # the dialog itself failed: fall back to stderr, keep running
             sys.__excepthook__(kind, value, tb)
         finally:
@@ -75,9 +79,19 @@ def install_excepthook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
+EXIT_BROKEN_INSTALL = 3  # as app/cli/main.py: the app's own files are missing
+
+
 def run_gui(lang: str | None = None, catalog: Path | None = None) -> int:
     app = application()
-    window = create_window(lang, catalog)
+    try:
+        window = create_window(lang, catalog)
+    except MissingResource as exc:  # a damaged install (an icon, a translation): say so plainly
+        text = crashlog.missing_files_message(str(exc), lang)
+        print(text, file=sys.stderr)
+        if app.platformName() != "offscreen":  # nobody to click OK offscreen (tests, self-test)
+            QMessageBox.critical(None, APP_NAME, text)
+        return EXIT_BROKEN_INSTALL
     window.show()
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal still quits
     return app.exec()

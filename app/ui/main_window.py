@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, Q
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QWidget
 from shiboken6 import isValid
 
+from app import crashlog
 from app.catalog import Catalog, CatalogError, load_catalog
 from app.knowledge.names import term
 from app.paths import default_catalog_path
@@ -267,7 +268,8 @@ class MainWindow(QMainWindow):
         self._cancelling = False
         self.welcome.set_status("")
         self._show_page(self.welcome)
-        self.show_error("ui.error.engine", failure.summary + "\n\n" + failure.details)
+        dialog = self.show_error("ui.error.engine", failure.summary + "\n\n" + failure.details)
+        dialog.set_log_path(crashlog.record("engine thread", message=failure.details))
 
     # -- support actions ------------------------------------------------------------------
     def show_details(self) -> None:
@@ -294,7 +296,7 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.results.set_status(tr.format("ui.results.saved", path=path))
         else:
-            self.show_error("ui.error.save", problem)
+            self.show_error(support_actions.save_message_key(problem), problem)
 
     def show_code(self) -> None:
         """The code first, then the numbered lines a helper asks for (guided mode)."""

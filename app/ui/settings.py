@@ -2,7 +2,8 @@
 
 JSON in the platform's user config folder (``CONNCHECK_CONFIG_DIR`` overrides it, for tests).
 Nothing about checks or networks is stored here. A broken file falls back to the defaults
-and says so on stderr — never a crash, never a silent loss.
+and says so on stderr — never a crash, never a silent loss. The file is written whole or not
+at all (app/report/atomic.py) and is private to the user (0600, its folder 0700).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import sys
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from app.report.atomic import write_atomically
+
 APP_DIR_NAME = "conncheck"
 FILE_NAME = "window.json"
+MAX_SIZE = 10_000  # pixels; a larger remembered size is damage, not a screen
 
 
 def config_dir() -> Path:
@@ -40,26 +44,29 @@ class Settings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError) as exc:
-            print(f"conncheck: settings ignored ({path}: {exc})", file=sys.stderr)
+        except (OSError, ValueError, RecursionError) as exc:  # unreadable, not JSON, too deep
+            print(f"conncheck: settings ignored ({path}: {type(exc).__name__})", file=sys.stderr)
             return cls()
         settings = cls()
         if not isinstance(raw, dict):
             return settings
         for f in fields(cls):
             value = raw.get(f.name)
-            if isinstance(value, type(getattr(settings, f.name))):
+            default = getattr(settings, f.name)
+            # exact types: JSON's true is not a width, 1 is not "notice seen"
+            if type(value) is type(default):
                 setattr(settings, f.name, value)
         if settings.language not in ("", "ru", "en"):
             settings.language = ""
+        if not (0 < settings.width <= MAX_SIZE and 0 < settings.height <= MAX_SIZE):
+            settings.width = settings.height = 0  # nonsense size: let the window choose
         return settings
 
     def save(self, directory: Path | None = None) -> None:
         folder = directory or config_dir()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / (FILE_NAME + ".tmp")
-            tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-            tmp.replace(folder / FILE_NAME)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            data = json.dumps(asdict(self), indent=2).encode("utf-8")
+            write_atomically(folder / FILE_NAME, data, mode=0o600)
         except OSError as exc:
             print(f"conncheck: settings not saved ({folder}: {exc})", file=sys.stderr)

@@ -71,6 +71,22 @@ def default_file_name(record: RunRecord) -> str:
     return f"connection-check-{record.run.started_at:%Y-%m-%d-%H%M}.html"
 
 
+class SaveProblem(str):
+    """The one-line problem of a failed save, knowing which plain message the window shows
+    ("the disk is full", "this folder does not allow it", or the general one)."""
+
+    message_key = "ui.error.save"
+
+
+_SAVE_MESSAGES = {"disk_full": "ui.error.save.disk_full",
+                  "no_permission": "ui.error.save.no_permission"}
+
+
+def save_message_key(problem: str) -> str:
+    """The ui.* message for a problem that :func:`save_report` returned."""
+    return problem.message_key if isinstance(problem, SaveProblem) else SaveProblem.message_key
+
+
 def save_report(path: Path, record: RunRecord, tr: Translator) -> str | None:
     """Write the report; returns None on success, else a one-line problem for the window."""
     code = check_code(record.diagnosis) or ""
@@ -82,7 +98,9 @@ def save_report(path: Path, record: RunRecord, tr: Translator) -> str | None:
         write_report(path, record.run, record.diagnosis, tr, code=code,
                      include_identifiers=False)
     except ReportError as exc:
-        return str(exc)
+        problem = SaveProblem(str(exc))
+        problem.message_key = _SAVE_MESSAGES.get(exc.reason, SaveProblem.message_key)
+        return problem
     except OSError as exc:
         return f"{path}: {exc.strerror or exc}"
     return None

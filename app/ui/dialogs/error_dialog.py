@@ -6,6 +6,8 @@ clipboard, where support staff want it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -27,6 +29,7 @@ class ErrorDialog(QDialog):
         super().__init__(parent)
         self.message_key = message_key
         self.details = details
+        self.log_path: Path | None = None  # where the crash log put this error, if it did
         self.setModal(True)
         self.icon = QLabel()
         self.icon.setPixmap(icons.pixmap("info", style.em(self, 2.0), self.devicePixelRatioF(),
@@ -36,6 +39,10 @@ class ErrorDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_note = QLabel()  # "A record of this error was saved to …" (crash log)
+        self.log_note.setWordWrap(True)
+        self.log_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_note.setVisible(False)
         self.copied = QLabel()
         self.copy = QPushButton()
         self.copy.clicked.connect(self.copy_details)
@@ -45,6 +52,7 @@ class ErrorDialog(QDialog):
         texts = QVBoxLayout()
         texts.addWidget(self.title)
         texts.addWidget(self.message)
+        texts.addWidget(self.log_note)
         texts.addWidget(self.copied)
         top = QHBoxLayout()
         top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -55,8 +63,15 @@ class ErrorDialog(QDialog):
         self.setMinimumWidth(style.em(self, 26))
         self.retranslate()
 
+    def set_log_path(self, path: Path | None) -> None:
+        """Say where the crash log recorded this error (nothing when it could not)."""
+        self.log_path = path
+        self.log_note.setVisible(path is not None)
+        self.retranslate()
+
     def details_text(self) -> str:
-        return f"Connection Check {__version__}\n{self.message.text()}\n\n{self.details}"
+        log = f"\nLog: {self.log_path}" if self.log_path is not None else ""
+        return f"Connection Check {__version__}\n{self.message.text()}{log}\n\n{self.details}"
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.details_text())
@@ -77,6 +92,8 @@ class ErrorDialog(QDialog):
         self.message.setAccessibleDescription(self.message.text())
         if self.copied.text():
             self.copied.setText(tr.gettext("ui.error.copied"))
+        if self.log_path is not None:
+            self.log_note.setText(tr.format("ui.error.logged", path=str(self.log_path)))
 
     def changeEvent(self, event: QEvent) -> None:
         if style.is_language_change(event):
