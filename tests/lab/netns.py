@@ -157,7 +157,8 @@ class Lab:
         config = WorldConfig(plan=str(self.workdir / "plan.json"),
                              dns_lies=dict(self.profile.dns_lies),
                              intercepted=list(self.profile.intercepted),
-                             max_lifetime_s=MAX_LIFETIME_S)
+                             max_lifetime_s=MAX_LIFETIME_S,
+                             query_log=str(self.workdir / "dns-queries.log"))
         self.plan.save(self.workdir / "plan.json")
         path = self.workdir / "world.json"
         path.write_text(json.dumps(asdict(config)))
@@ -187,12 +188,18 @@ class Lab:
                                  "turnserver", "-c", str(conf)], "turn.err")
 
     # ----------------------------------------------------------------- the app
-    def run_client(self, args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-        """Run a command in the client namespace (its system DNS is the lab's ISP resolver)."""
+    def client_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The app's environment: no proxy variables (unless ``extra`` sets some)."""
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
         env["QT_QPA_PLATFORM"] = "offscreen"
-        return subprocess.run(["ip", "netns", "exec", self.client, *args], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        return {**env, **(extra or {})}
+
+    def run_client(self, args: list[str], timeout: float,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a command in the client namespace (its system DNS is the lab's ISP resolver)."""
+        return subprocess.run(["ip", "netns", "exec", self.client, *args], cwd=REPO,
+                              env=self.client_env(env), capture_output=True, text=True,
+                              timeout=timeout, check=False)
 
     def wait_for_turn(self, timeout: float = 10.0) -> None:
         """Wait until coturn listens on UDP and TCP 3478, bounded by ``timeout``."""

@@ -50,6 +50,7 @@ class WorldConfig:
     # arrive in a fraction of a millisecond and timing comparisons are pure noise.
     chunk_pause_s: float = 0.002
     max_lifetime_s: float = 300.0
+    query_log: str = ""  # append "isp|doh NAME TYPE" per DNS question here ("" = no log)
 
     @classmethod
     def load(cls, path: Path) -> WorldConfig:
@@ -89,6 +90,10 @@ class World:
             return response
         question = query.question[0]
         name = question.name.to_text(omit_final_dot=True).lower()
+        if self.config.query_log:  # tests/lab/test_privacy_lab.py: which names were asked
+            with open(self.config.query_log, "a", encoding="utf-8") as log:
+                log.write(f"{'doh' if truthful else 'isp'} {name} "
+                          f"{dns.rdatatype.to_text(question.rdtype)}\n")
         lie = None if truthful else self._lie(name)
         if lie == "silent":
             return None
