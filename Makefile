@@ -49,8 +49,10 @@ screenshots: sysdeps $(STAMP)
 dist: $(STAMP)
 	bash build/linux/make-dist.sh
 
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+# Every benchmark's tables (docs/performance.md); as root for the lab. BENCH_RUNS=3 runs per lab
+# scenario; `make bench BENCH=checkup` runs only the named modules.
+bench: sysdeps $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) var dist

@@ -6,6 +6,8 @@ module in this package that defines ``run() -> list[Table]`` is run by ``benchma
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -38,3 +40,21 @@ def verdict(value: float | None, budget: float) -> str:
     if value is None:
         return "n/a"
     return "ok" if value <= budget else "OVER"
+
+
+def at_least(value: float | None, floor: float) -> str:
+    """'ok' / 'BELOW' for a higher-is-better number (a speed-up); 'n/a' when unmeasured."""
+    if value is None:
+        return "n/a"
+    return "ok" if value >= floor else "BELOW"
+
+
+def median(values: Iterable[float | None]) -> float | None:
+    """The median of the measured values (None = not measured is left out); None if none."""
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def cell(value: float | None, digits: int = 1) -> str:
+    """A number for a table cell, or 'n/a'."""
+    return "n/a" if value is None else f"{value:.{digits}f}"

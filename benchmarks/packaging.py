@@ -4,7 +4,8 @@ Measured on the Linux onedir (built by build/freeze.py if its inputs changed):
 - build time of the onedir (the last real build, dist/.build-seconds);
 - onedir size, tar.gz, tar.xz and .deb size (``make dist``'s own scripts);
 - cold start to the first painted window: the frozen app started with the opt-in probe of
-  build/rthook_first_paint.py, offscreen; the time from starting the process to its first paint;
+  build/rthook_first_paint.py, offscreen; the time from starting the process to its first paint
+  (benchmarks/_app.py, shared with benchmarks.startup);
 - start-up of the frozen interpreter alone (``conncheck --version``);
 - peak memory (RSS of the process and its children, sampled every 10 ms) during a check of
   about 60 entries against loopback servers, the size of the shipped catalog.
@@ -24,6 +25,7 @@ from pathlib import Path
 import psutil
 
 from benchmarks import Table, verdict
+from benchmarks._app import drop_page_cache, first_paint_seconds, isolated_env
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "build"))
@@ -37,48 +39,14 @@ BUDGET_PEAK_MB = 200.0
 START_RUNS = 5
 
 
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "CONNCHECK_"))}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "c"), XDG_DATA_HOME=str(home / "d"),
-               XDG_STATE_HOME=str(home / "s"), XDG_CACHE_HOME=str(home / "k"),
-               QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8")
-    env.update(extra)
-    return env
-
-
 def _tree_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def _drop_page_cache() -> bool:
-    """A real cold start needs the files out of the page cache: possible only as root."""
-    try:
-        os.sync()
-        Path("/proc/sys/vm/drop_caches").write_text("3\n")
-        return True
-    except OSError:
-        return False
-
-
-def first_paint_seconds(exe: Path, home: Path) -> float | None:
-    """Seconds from starting the frozen app (window mode) to its first paint, or None."""
-    mark = home / "first-paint"
-    mark.unlink(missing_ok=True)
-    started = time.time()
-    try:
-        subprocess.run([str(exe)], env=_env(home, CONNCHECK_BENCH_FIRST_PAINT=str(mark)),
-                       capture_output=True, timeout=60, check=False)
-    except subprocess.TimeoutExpired:
-        return None
-    if not mark.is_file():
-        return None
-    return float(mark.read_text().strip()) - started
-
-
 def version_seconds(exe: Path, home: Path) -> float:
     started = time.monotonic()
-    subprocess.run([str(exe), "--version"], env=_env(home), capture_output=True, timeout=60,
-                   check=True)
+    subprocess.run([str(exe), "--version"], env=isolated_env(home), capture_output=True,
+                   timeout=60, check=True)
     return time.monotonic() - started
 
 
@@ -118,7 +86,7 @@ def peak_check_memory_mb(exe: Path, home: Path) -> tuple[float | None, float, in
         catalog = _loopback_catalog(home, https.port, stun.port, pki.ca_file)
         started = time.monotonic()
         process = subprocess.Popen([str(exe), "check", "--json", "--catalog", str(catalog)],
-                                   env=_env(home), stdout=subprocess.DEVNULL,
+                                   env=isolated_env(home), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         watched = psutil.Process(process.pid)
         peak = 0
@@ -167,9 +135,9 @@ def run() -> list[Table]:
     tarball, deb = make_dist()
     with tempfile.TemporaryDirectory(prefix="conncheck-bench-") as tmp:
         home = Path(tmp)
-        cold_dropped = _drop_page_cache()
-        cold = first_paint_seconds(exe, home)
-        warm_runs = [first_paint_seconds(exe, home) for _ in range(START_RUNS)]
+        cold_dropped = drop_page_cache()
+        cold = first_paint_seconds([str(exe)], home)
+        warm_runs = [first_paint_seconds([str(exe)], home) for _ in range(START_RUNS)]
         warm = [s for s in warm_runs if s is not None]
         version = statistics.median(version_seconds(exe, home) for _ in range(START_RUNS))
         peak, check_s, check_code = peak_check_memory_mb(exe, home)
