@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import dns.exception
 import dns.message
 import dns.rcode
 import dns.rdatatype
@@ -21,6 +20,7 @@ from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed, close_quietly, connect, start_tls
 
 MAX_DNS_MESSAGE = 65_535
+MAX_ADDRESSES = 32  # addresses kept from one answer: enough for any real service, not a flood
 
 
 async def doh_query(resolver: Check, ctx: ProbeContext, qname: str, rdtype: str,
@@ -47,18 +47,31 @@ async def doh_query(resolver: Check, ctx: ProbeContext, qname: str, rdtype: str,
     if response.status != 200:
         raise StepFailed(Phase.HTTP, F.HTTP_UNEXPECTED_STATUS,
                          f"DoH answered HTTP {response.status}")
-    try:
-        reply = dns.message.from_wire(response.body_prefix)
-    except (dns.exception.DNSException, ValueError) as exc:
+    if response.truncated:
         raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
-                         f"not a DNS message: {exc}") from None
+                         f"answer larger than a DNS message ({MAX_DNS_MESSAGE} bytes)")
+    return parse_reply(response.body_prefix, query)
+
+
+def parse_reply(wire: bytes, query: dns.message.Message) -> dns.message.Message:
+    """The DNS reply in ``wire`` if it answers ``query``.
+
+    Raises StepFailed(phase http, http_invalid_response) for anything else — bytes that are
+    not a DNS message, or a reply with another id or question — and nothing else.
+    """
+    try:
+        reply = dns.message.from_wire(wire)
+    except Exception as exc:  # dnspython: DNSException, ValueError, also a few others
+        raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
+                         f"not a DNS message: {str(exc)[:120] or type(exc).__name__}") from None
     if reply.id != query.id or not reply.question or reply.question[0] != query.question[0]:
         raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE, "reply to a different question")
     return reply
 
 
 def reply_addresses(reply: dns.message.Message) -> tuple[str, ...]:
-    """A/AAAA addresses in the answer section (CNAME chains followed implicitly)."""
+    """A/AAAA addresses in the answer section (CNAME chains followed implicitly), the first
+    ``MAX_ADDRESSES`` of them."""
     found: list[str] = []
     for rrset in reply.answer:
         if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
@@ -66,6 +79,8 @@ def reply_addresses(reply: dns.message.Message) -> tuple[str, ...]:
                 text = rdata.to_text()
                 if text not in found:
                     found.append(text)
+                if len(found) >= MAX_ADDRESSES:
+                    return tuple(found)
     return tuple(found)
 
 

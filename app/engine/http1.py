@@ -25,6 +25,9 @@ from app.engine.steps import Budget, StepFailed, phase
 STALL_WINDOW_S = 3.0  # no body bytes for this long (or for the rest of the budget) = frozen
 MIN_STALL_S = 0.5  # a silence shorter than this at the deadline is "slow", not "frozen"
 MAX_HEADER_BYTES = 65_536
+MAX_CHUNK_SIZE_DIGITS = 16  # hex digits of a chunk size: more is not a size but an attack
+_DIGITS = frozenset(b"0123456789")
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 KEEP_PREFIX = 16_384  # body bytes kept by default (captive-portal hint, DoH answers)
 _READ_SIZE = 16_384
 
@@ -121,7 +124,7 @@ def _parse_head(head: bytes) -> HttpResponse:
     text = head.decode("latin-1")
     lines = text.split("\r\n")
     parts = lines[0].split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not _is_status(parts[1]):
         raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
                          "bad status line: " + _show(lines[0].encode("latin-1")))
     headers: dict[str, str] = {}
@@ -136,6 +139,34 @@ def _parse_head(head: bytes) -> HttpResponse:
         headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
     return HttpResponse(status=int(parts[1]), reason=parts[2] if len(parts) > 2 else "",
                         headers=headers)
+
+
+def _is_status(text: str) -> bool:
+    """Three ASCII digits (str.isdigit() also accepts '²' and other non-ASCII digits)."""
+    return len(text) == 3 and all(ord(ch) in _DIGITS for ch in text)
+
+
+def parse_content_length(text: str) -> int | None:
+    """The body length a Content-Length value announces; None if it is not one.
+
+    RFC 9110 §8.6: 1*DIGIT; a repeated header with equal values is allowed ("5, 5"). No sign,
+    no underscores, no spaces inside — what int() would forgive.
+    """
+    values = {value.strip() for value in text.split(",")}
+    if len(values) != 1:
+        return None
+    (value,) = values
+    if not value or not all(ord(ch) in _DIGITS for ch in value):
+        return None
+    return int(value)
+
+
+def parse_chunk_size(line: bytes) -> int | None:
+    """The size on a chunk-size line (extensions after ';' ignored); None if it is not one."""
+    digits = line.split(b";", 1)[0].strip()
+    if not digits or len(digits) > MAX_CHUNK_SIZE_DIGITS or not set(digits) <= _HEX_DIGITS:
+        return None
+    return int(digits, 16)
 
 
 def _show(data: bytes) -> str:
@@ -187,7 +218,11 @@ class _BodyReader:
         return await self._wait(self.reader.read(size))
 
     async def _read_line(self) -> bytes:
-        return await self._wait(self.reader.readline())
+        try:
+            return await self._wait(self.reader.readline())
+        except ValueError:  # StreamReader.readline: no line end within the reader's limit
+            raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
+                             "chunk size line too long") from None
 
     async def run(self) -> None:
         """Read the body; a StepFailed raised here carries the partial ``response``."""
@@ -213,11 +248,10 @@ class _BodyReader:
             return
         length_text = headers.get("content-length")
         if length_text is not None:
-            try:
-                length = int(length_text.split(",")[0].strip())
-            except ValueError:
+            length = parse_content_length(length_text)
+            if length is None:
                 raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
-                                 f"bad Content-Length {length_text!r}") from None
+                                 f"bad Content-Length {length_text[:60]!r}")
             await self._sized(length)
             return
         while not self._limit_reached():
@@ -245,12 +279,10 @@ class _BodyReader:
             line = await self._read_line()
             if not line:
                 raise StepFailed(Phase.HTTP, F.EOF_ERROR, "connection closed inside a chunk")
-            size_text = line.split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
+            size = parse_chunk_size(line)
+            if size is None:
                 raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE,
-                                 "bad chunk size " + _show(line)) from None
+                                 "bad chunk size " + _show(line))
             if size == 0:
                 self.response.complete = True
                 return  # trailers are not needed: Connection: close

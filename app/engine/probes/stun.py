@@ -23,6 +23,7 @@ from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation, phase, resolve
 
 RETRANSMIT_WAITS_S = (0.5, 1.0, 2.0)
+MAX_QUEUED = 64  # datagrams waiting to be read; a flood beyond that is dropped, not stored
 _COOKIE = struct.pack("!I", 0x2112A442)
 
 
@@ -30,20 +31,33 @@ class _StunClient(asyncio.DatagramProtocol):
     """Collects datagrams and ICMP errors for one request on a connected UDP socket."""
 
     def __init__(self) -> None:
-        self.replies: asyncio.Queue[bytes | Exception] = asyncio.Queue()
+        self.replies: asyncio.Queue[bytes | Exception] = asyncio.Queue(MAX_QUEUED)
+        self.dropped = 0
+
+    def _put(self, item: bytes | Exception) -> None:
+        try:
+            self.replies.put_nowait(item)
+        except asyncio.QueueFull:
+            self.dropped += 1
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.replies.put_nowait(data)
+        self._put(data)
 
     def error_received(self, exc: Exception) -> None:
-        self.replies.put_nowait(exc)
+        self._put(exc)
 
 
 def _parse_reply(data: bytes, transaction_id: bytes) -> stun.Message | None:
-    """The matching response, None for a reply to someone else; raises on garbage."""
+    """The matching response, None for a reply to someone else.
+
+    Raises ValueError (only) for bytes that are not a well-formed STUN message.
+    """
     if len(data) < 20 or data[4:8] != _COOKIE:
         raise ValueError(f"not a STUN message ({len(data)} bytes)")
-    message = stun.parse_message(data)
+    try:
+        message = stun.parse_message(data)
+    except Exception as exc:  # aioice raises ValueError, struct.error, KeyError, IndexError …
+        raise ValueError(str(exc)[:120] or type(exc).__name__) from None
     if message.transaction_id != transaction_id:
         return None
     return message
@@ -83,6 +97,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
 async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
                     request: stun.Message, budget: Budget) -> tuple[stun.Message, float, int]:
     data = bytes(request)
+    strangers = 0  # well-formed replies to another transaction: never taken as our answer
     for tries, wait in enumerate(RETRANSMIT_WAITS_S, start=1):
         if budget.remaining() <= 0:
             break
@@ -100,11 +115,15 @@ async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
                 raise StepFailed(Phase.UDP, failure, detail)
             try:
                 reply = _parse_reply(item, request.transaction_id)
-            except Exception as exc:  # aioice raises ValueError, struct.error, KeyError …
+            except ValueError as exc:
                 raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE,
                                  f"malformed reply: {exc}") from None
             if reply is not None:
                 return reply, (time.monotonic() - sent) * 1000.0, tries
+            strangers += 1
+    if strangers:
+        raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE,
+                         f"{strangers} replies, none for our request")
     raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
                      f"no STUN answer within the {budget.total_s:g} s allowance")
 
