@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__, crashlog
 from app.i18n import SUPPORTED, system_language
-from app.paths import MissingResource
-from app.ui import language
+from app.paths import MissingResource, resource
+from app.ui import icons, language
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -45,11 +45,19 @@ def choose_language(lang: str | None, settings: Settings) -> str:
     return system_language()
 
 
+def check_resources() -> None:
+    """Raise MissingResource now if an icon the window draws is missing: found half-way
+    through building the window, it would leave a half-made window behind."""
+    for name in icons.ICON_NAMES:
+        resource("icons", f"{name}.svg")
+
+
 def create_window(lang: str | None = None, catalog: Path | None = None,
                   settings: Settings | None = None) -> MainWindow:
     application()
+    check_resources()
     settings = settings or Settings.load()
-    language.set_language(choose_language(lang, settings))
+    language.set_language(choose_language(lang, settings))  # a missing translation raises here
     window = MainWindow(settings, catalog)
     install_excepthook(window)
     return window
