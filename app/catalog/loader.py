@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from app.engine.calls import defaults as call_defaults
 from app.engine.model import Check, Feature, Kind, Role
@@ -129,6 +129,8 @@ def load_catalog(path: Path | str) -> Catalog:
         raise CatalogError(path, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(path, f"not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise CatalogError(path, "not valid TOML: nested too deeply") from None
     return parse_catalog(data, path)
 
 
@@ -138,7 +140,7 @@ def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
         raise CatalogError(path, "missing [catalog] table (schema, name, version)")
     unknown = set(head) - _CATALOG_KEYS
     if unknown:
-        raise CatalogError(path, f"[catalog] has unknown key(s): {', '.join(sorted(unknown))}")
+        raise CatalogError(path, f"[catalog] has unknown key(s): {_names(unknown)}")
     schema = head.get("schema")
     if schema != SCHEMA:
         raise CatalogError(path, f"[catalog] schema must be {SCHEMA}, got {schema!r}")
@@ -147,7 +149,7 @@ def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
             raise CatalogError(path, f"[catalog] missing field '{key}'")
     unknown_top = set(data) - {"catalog", "check", "restriction"}
     if unknown_top:
-        raise CatalogError(path, f"unknown top-level table(s): {', '.join(sorted(unknown_top))}")
+        raise CatalogError(path, f"unknown top-level table(s): {_names(unknown_top)}")
 
     extra_ca = None
     if "extra_ca" in head:
@@ -174,8 +176,11 @@ def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
         seen_ids.add(check.id)
         checks.append(check)
 
+    raw_restrictions = data.get("restriction", [])
+    if not isinstance(raw_restrictions, list):
+        raise CatalogError(path, "'restriction' must be [[restriction]] tables")
     restrictions = tuple(
-        _parse_restriction(path, raw, i) for i, raw in enumerate(data.get("restriction", []), 1)
+        _parse_restriction(path, raw, i) for i, raw in enumerate(raw_restrictions, 1)
     )
     return Catalog(
         path=path,
@@ -196,14 +201,15 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     if not isinstance(raw, dict):
         raise CatalogError(path, "must be a table", f"check #{index}")
     ident = raw.get("id")
-    entry = f"'{ident}' (check #{index})" if isinstance(ident, str) else f"check #{index}"
-    if not isinstance(ident, str) or not _ID_RE.match(ident):
+    entry = (f"'{ident}' (check #{index})" if isinstance(ident, str) and ident.isprintable()
+             else f"check #{index}")
+    if not isinstance(ident, str) or not _ID_RE.fullmatch(ident):
         raise CatalogError(
             path, "missing or invalid 'id' (lower-case letters, digits, . _ -)", entry
         )
     unknown = set(raw) - _CHECK_KEYS
     if unknown:
-        raise CatalogError(path, f"unknown field(s): {', '.join(sorted(unknown))}", entry)
+        raise CatalogError(path, f"unknown field(s): {_names(unknown)}", entry)
     for key in ("service", "feature", "kind"):
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise CatalogError(path, f"missing field '{key}'", entry)
@@ -238,7 +244,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     if kind in _URL_KINDS:
         if not isinstance(url, str):
             raise CatalogError(path, f"missing field 'url' (kind {kind.value})", entry)
-        parts = urlsplit(url)
+        parts = _split_url(path, url, entry)
         wanted = "http" if kind == Kind.HTTP else "https"
         if parts.scheme != wanted or not parts.hostname:
             raise CatalogError(path, f"'url' must be an {wanted}:// URL, got {url!r}", entry)
@@ -331,7 +337,7 @@ def _call_url(path: Path, kind: Kind, url: Any, port: Any, entry: str) -> tuple[
             raise CatalogError(path, str(exc), entry) from None
         host, url_port = turn.host, turn.port
     else:
-        parts = urlsplit(url)
+        parts = _split_url(path, url, entry)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CatalogError(path, f"'url' must be an http(s):// URL, got {url!r}", entry)
         host = parts.hostname
@@ -393,7 +399,7 @@ def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:
         raise CatalogError(path, "must be a table", entry)
     unknown = set(raw) - _RESTRICTION_KEYS
     if unknown:
-        raise CatalogError(path, f"unknown field(s): {', '.join(sorted(unknown))}", entry)
+        raise CatalogError(path, f"unknown field(s): {_names(unknown)}", entry)
     for key in ("id", "country", "feature", "source"):
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise CatalogError(path, f"missing field '{key}'", entry)
@@ -416,12 +422,32 @@ def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:
     )
 
 
+def _shown(text: str) -> str:
+    """Text for the one-line message: as written, or quoted when it has unprintable parts."""
+    return text if text.isprintable() else repr(text)
+
+
+def _names(keys: set[str]) -> str:
+    return ", ".join(_shown(key) for key in sorted(keys))
+
+
+def _split_url(path: Path, url: str, entry: str) -> SplitResult:
+    try:
+        return urlsplit(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for https://[::1
+        raise CatalogError(path, f"bad url {url!r}: {exc}", entry) from None
+
+
 def _ca_path(path: Path, value: Any, what: str, entry: str | None = None) -> Path:
     if not isinstance(value, str) or not value:
         raise CatalogError(path, f"{what} must be a file name", entry)
-    ca = (path.parent / value).resolve()
-    if not ca.is_file():
-        raise CatalogError(path, f"{what} file not found: {value}", entry)
+    try:
+        ca = (path.parent / value).resolve()
+        found = ca.is_file()
+    except (OSError, ValueError):  # a NUL in the name, a name too long …
+        found = False
+    if not found:
+        raise CatalogError(path, f"{what} file not found: {_shown(value)}", entry)
     return ca
 
 
