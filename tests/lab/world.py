@@ -34,6 +34,7 @@ import dns.rdatatype
 import dns.rrset
 
 from tests.lab.labcatalog import BOGON_ANSWER, LabPlan
+from tests.servers.hostile import DNS_MODES, dns_replies, serve_hostile
 
 CHUNK = 4096  # small TLS records, so a client sees a partial body before a freeze
 STUN_COOKIE = 0x2112A442
@@ -109,6 +110,16 @@ class World:
             )
         return response
 
+    def hostile_dns(self, data: bytes) -> list[bytes] | None:
+        """A hostile resolver's datagrams (tests/servers/hostile.py) for names whose "lie" is a
+        DNS_MODES name (dns-malformed, dns-huge, dns-mismatched-id, dns-flood); else None."""
+        try:
+            question = dns.message.from_wire(data).question[0]
+        except Exception:
+            return None
+        lie = self._lie(question.name.to_text(omit_final_dot=True).lower())
+        return dns_replies(data, lie) if lie in DNS_MODES else None
+
     def _lie(self, name: str) -> str | None:
         for target, kind in self.config.dns_lies.items():
             if name == target or name.endswith("." + target):
@@ -124,6 +135,11 @@ class World:
                 self.transport = transport
 
             def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+                hostile = world.hostile_dns(data)
+                if hostile is not None:
+                    for datagram in hostile:
+                        self.transport.sendto(datagram, addr)  # type: ignore[attr-defined]
+                    return
                 try:
                     reply = world.answer(dns.message.from_wire(data), truthful=False)
                 except Exception:
@@ -138,8 +154,13 @@ class World:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(10):
                     size = struct.unpack(">H", await reader.readexactly(2))[0]
-                    reply = self.answer(dns.message.from_wire(await reader.readexactly(size)),
-                                        truthful=False)
+                    query = await reader.readexactly(size)
+                    hostile = self.hostile_dns(query)
+                    reply = None if hostile is not None else self.answer(
+                        dns.message.from_wire(query), truthful=False)
+                    if hostile:  # over TCP a hostile resolver sends its first datagram
+                        writer.write(struct.pack(">H", len(hostile[0])) + hostile[0])
+                        await writer.drain()
                     if reply is not None:
                         wire = reply.to_wire()
                         writer.write(struct.pack(">H", len(wire)) + wire)
@@ -220,6 +241,9 @@ class World:
     # ---------------------------------------------------------------- UDP
     async def serve_udp(self, ip: str, port: int, kind: str) -> None:
         loop = asyncio.get_running_loop()
+        if kind.startswith("hostile:"):  # tests/servers/hostile.py, e.g. "hostile:stun-flood"
+            self.servers.append(await serve_hostile(ip, "udp", port, kind.split(":", 1)[1]))
+            return
 
         class Udp(asyncio.DatagramProtocol):
             def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -251,7 +275,11 @@ class World:
                 if proto == "echo_peer":
                     await self.serve_echo_peer(ip, int(port))
                     continue
-                if proto == "hold":
+                if proto.startswith(("hostile:", "hostile-tls:")):  # tests/servers/hostile.py
+                    tls = trusted if proto.startswith("hostile-tls:") else None
+                    server = await serve_hostile(ip, "tcp", int(port), proto.split(":", 1)[1],
+                                                 tls=tls)
+                elif proto == "hold":
                     server = await asyncio.start_server(self.hold, ip, int(port))
                 else:
                     if proto == "tls":

@@ -365,6 +365,8 @@ async def serve_hostile(host: str, proto: str, port: int, mode: str, *,
     async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await run_tcp_mode(mode, reader, writer, hold_s)
 
+    if tls is None:
+        return await asyncio.start_server(accept, host, port)
     return await asyncio.start_server(accept, host, port, ssl=tls, ssl_handshake_timeout=10)
 
 
