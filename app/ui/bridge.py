@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.analysis.diagnose import diagnose
 from app.analysis.model import Diagnosis
+from app.analysis.progressive import Progressive
 from app.catalog import Catalog
 from app.engine.events import Event
 from app.engine.runner import Engine, RunResult
@@ -44,6 +45,7 @@ class RunFailure:
 
 class EngineBridge(QObject):
     progress = Signal(int, object)  # run number, app.engine.events.Event
+    verdict = Signal(int, object)  # run number, app.analysis.progressive.Decided (as known)
     finished = Signal(int, object)  # run number, RunOutcome
     failed = Signal(int, object)  # run number, RunFailure
 
@@ -67,8 +69,12 @@ class EngineBridge(QObject):
         self._run_number += 1
         number = self._run_number
 
+        progressive = Progressive(catalog)
+
         def emit_event(event: Event) -> None:  # engine thread; never touches widgets
             self.progress.emit(number, event)
+            for decided in progressive.on_event(event):  # pure analysis, a few ms at most
+                self.verdict.emit(number, decided)
 
         engine = Engine(catalog, on_event=emit_event)
         loop = asyncio.new_event_loop()

@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
 
         self.bridge = EngineBridge(self)
         self.bridge.progress.connect(self._on_progress)
+        self.bridge.verdict.connect(self._on_verdict)
         self.bridge.finished.connect(self._on_finished)
         self.bridge.failed.connect(self._on_failed)
 
@@ -236,6 +237,10 @@ class MainWindow(QMainWindow):
     def _on_progress(self, number: int, event: object) -> None:
         if number == self.bridge.run_number and not self._cancelling:
             self.checking.on_event(event)  # type: ignore[arg-type]
+
+    def _on_verdict(self, number: int, decided: object) -> None:
+        if number == self.bridge.run_number and not self._cancelling:
+            self.checking.on_verdict(decided)  # type: ignore[arg-type]
 
     def _run_over(self) -> None:
         self.checking.end()

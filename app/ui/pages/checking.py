@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.analysis.progressive import Decided
 from app.catalog import Catalog
 from app.engine.events import CheckFinished, CheckStarted, Event
 from app.engine.model import USER_FEATURES, Check, Feature, Role
@@ -108,6 +109,15 @@ class CheckingPage(QWidget):
                 feature)
             if card is not None and self._counts[feature] >= card.total:
                 card.set_done(self._counts[feature])  # a card that completes shows it at once
+
+    def on_verdict(self, decided: Decided) -> None:
+        """A verdict known before the end of the run: its card shows it now."""
+        if decided.result is None:
+            self.network.show_verdict(decided.network.status)
+            return
+        card = self.cards.get(decided.feature)
+        if card is not None:
+            card.show_verdict(decided.result.verdict)
 
     def _cancel_clicked(self) -> None:
         self._stopping = True

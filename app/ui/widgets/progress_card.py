@@ -5,10 +5,19 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from app.knowledge.names import feature_name, term
+from app.analysis.model import NetworkStatus, Verdict
+from app.knowledge.names import feature_name, status_word, term, verdict_word
 from app.ui import icons, language, style
 
 ICON_EM = 1.6
+# The network's status drawn with the verdict icons: a problem that is not a block is never red.
+_STATUS_ICON = {
+    NetworkStatus.ONLINE: Verdict.WORKS,
+    NetworkStatus.WHITELIST_ONLY: Verdict.DEGRADED,
+    NetworkStatus.CAPTIVE_PORTAL: Verdict.UNAVAILABLE,
+    NetworkStatus.OFFLINE: Verdict.UNAVAILABLE,
+    NetworkStatus.UNKNOWN: Verdict.UNKNOWN,
+}
 
 
 class ProgressCard(QFrame):
@@ -17,6 +26,8 @@ class ProgressCard(QFrame):
         self.feature = feature  # "calls" | "messages" | "maps" | "network"
         self.done = 0
         self.total = 0
+        # Known before the run ends (app/analysis/progressive.py): shown at once, icon + word.
+        self.verdict: Verdict | NetworkStatus | None = None
         style.frame_style(self, "ProgressCard")
         self.icon = QLabel()
         self.name = QLabel()
@@ -37,14 +48,30 @@ class ProgressCard(QFrame):
 
     def reset(self, total: int) -> None:
         self.done, self.total = 0, total
+        self.verdict = None
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(0)
+        self._draw_icon()
         self.retranslate()
+
+    def show_verdict(self, verdict: Verdict | NetworkStatus) -> None:
+        """The verdict is known: its word and icon replace the count (the bar fills up)."""
+        self.verdict = verdict
+        self.bar.setValue(self.bar.maximum())
+        self._draw_icon()
+        self.retranslate()
+
+    def verdict_text(self) -> str:
+        tr = language.current()
+        if isinstance(self.verdict, NetworkStatus):
+            return status_word(self.verdict, tr)
+        return verdict_word(self.verdict, tr) if self.verdict is not None else ""
 
     def set_done(self, done: int) -> None:
         if done != self.done:
             self.done = done
-            self.bar.setValue(done)
+            if self.verdict is None:
+                self.bar.setValue(done)
             self.retranslate()
 
     def finished(self) -> bool:
@@ -61,7 +88,9 @@ class ProgressCard(QFrame):
         tr = language.current()
         title = self._title()
         self.name.setText(title)
-        if self.total == 0:
+        if self.verdict is not None:
+            state = self.verdict_text()
+        elif self.total == 0:
             state = tr.gettext("ui.checking.card.waiting")
         elif self.finished():
             state = tr.gettext("ui.checking.card.done")
@@ -75,7 +104,13 @@ class ProgressCard(QFrame):
         self.bar.setAccessibleDescription(state)
 
     def _draw_icon(self) -> None:
-        self.icon.setPixmap(icons.pixmap(f"feature-{self.feature}", style.em(self, ICON_EM),
+        if isinstance(self.verdict, NetworkStatus):
+            name = icons.verdict_icon_name(_STATUS_ICON[self.verdict])
+        elif self.verdict is not None:
+            name = icons.verdict_icon_name(self.verdict)
+        else:
+            name = f"feature-{self.feature}"
+        self.icon.setPixmap(icons.pixmap(name, style.em(self, ICON_EM),
                                          self.devicePixelRatioF(), self.palette()))
 
     def changeEvent(self, event: QEvent) -> None:
