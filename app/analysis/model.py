@@ -50,6 +50,8 @@ class CauseId(StrEnum):
     DNS_FAILURE = "dns_failure"  # the system resolver does not answer at all
     # schema 2: a proxy is set in the system/environment; the checks go around it, apps may not
     SYSTEM_PROXY = "proxy_configured"
+    # schema 2: the connection dropped or switched while the checks ran; results mix networks
+    NETWORK_CHANGED = "network_changed"
 
 
 class NetworkDetail(StrEnum):

@@ -2,6 +2,7 @@
 
 Rules (docs/verdicts.md, "Network status"):
 1. No interface with an address is up                        -> offline (no_interface)
+   An interface went down/up or changed address during the run -> unknown (network_changed)
 2. The captive-portal probe got a redirect or a wrong answer  -> captive_portal
 3. Nothing at all answered                                    -> offline (nothing_answers)
 4. Some domestic control answers, no international one does   -> whitelist_only
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from app.analysis import thresholds
 from app.analysis.evidence import Outcome, evidence, reached, throughput_kbits
 from app.analysis.model import Cause, CauseId, NetworkDetail, NetworkResult, NetworkStatus
+from app.engine import failures
 from app.engine.interfaces import InterfaceSnapshot
 from app.engine.model import Observation, Role
 
@@ -89,6 +91,11 @@ def analyze_network(
 
     if interfaces is not None and interfaces.error is None and not interfaces.connected:
         return done(NetworkStatus.OFFLINE, [Cause(CauseId.OFFLINE)], NetworkDetail.NO_INTERFACE)
+
+    if interfaces is not None and interfaces.changed_during_run:
+        # Half the checks saw one network, half another (or none): no honest verdict exists.
+        dropped = [o for o in observations if o.failure in failures.LOCAL_NETWORK_FAILURES]
+        return done(NetworkStatus.UNKNOWN, [Cause(CauseId.NETWORK_CHANGED, _ids(dropped))])
 
     portal = [o for o in captive if evidence(o).cause == CauseId.CAPTIVE_PORTAL]
     if portal:

@@ -35,6 +35,9 @@ class InterfaceSnapshot:
     interfaces: tuple[Interface, ...]
     error: str | None = None  # psutil could not read them (permission, platform)
     proxy: ProxySettings = field(default_factory=ProxySettings)  # system proxy: kinds only
+    # An interface went down or up, or changed its addresses, while the checks ran: the results
+    # mix two networks (set by the engine, which watches the links during a run).
+    changed_during_run: bool = False
 
     @property
     def connected(self) -> bool:
@@ -54,6 +57,27 @@ def _usable(address: str) -> bool:
     except ValueError:
         return False
     return not (ip.is_loopback or ip.is_link_local or ip.is_unspecified)
+
+
+LinkState = frozenset[tuple[str, bool, tuple[str, ...]]]
+
+
+def link_state() -> LinkState | None:
+    """Which interfaces are up with which usable addresses (cheap: for watching during a run).
+    None when psutil cannot tell."""
+    try:
+        stats = psutil.net_if_stats()
+        addrs = psutil.net_if_addrs()
+    except (OSError, psutil.Error):  # pragma: no cover - platform specific
+        return None
+    state = set()
+    for name, entries in addrs.items():
+        usable = tuple(sorted(e.address for e in entries
+                              if e.family.name in ("AF_INET", "AF_INET6") and _usable(e.address)))
+        st = stats.get(name)
+        if usable:
+            state.add((name, bool(st and st.isup), usable))
+    return frozenset(state)
 
 
 def snapshot() -> InterfaceSnapshot:

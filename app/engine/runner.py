@@ -14,12 +14,12 @@ import datetime as dt
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.catalog import Catalog
 from app.engine import failures, timeouts
 from app.engine.events import CheckFinished, CheckStarted, Event, RunStarted, StoppedEarly
-from app.engine.interfaces import InterfaceSnapshot, snapshot
+from app.engine.interfaces import InterfaceSnapshot, LinkState, link_state, snapshot
 from app.engine.model import Check, Feature, Kind, Observation, Phase, Role
 from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver, observation_for
 
@@ -41,6 +41,9 @@ _FIRST_PHASE = {
 _GRACE_S = 1.0
 # After cancel or the deadline, how long probes get to close their sockets.
 _STOP_GRACE_S = 0.5
+# How often the network interfaces are looked at during a run (a link that drops and comes
+# back within a check must not pass unnoticed: its timeouts would read as a block).
+_LINK_WATCH_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,8 @@ class Engine:
         checks_to_run = sorted(checks_to_run, key=lambda c: c.feature != Feature.NETWORK)
         tasks = {asyncio.create_task(one(c), name=f"check:{c.id}"): c for c in checks_to_run}
         cancel_waiter = asyncio.create_task(self._cancel_event.wait())
+        link_changes: list[bool] = []
+        watcher = asyncio.create_task(self._watch_links(link_changes))
         pending: set[asyncio.Task[None]] = set(tasks)
         try:
             # Bounded: every pass finishes a task, or ends on cancel, the offline rule or the
@@ -200,9 +205,15 @@ class Engine:
             self._cancel_requested = True
             await self._stop(pending)
             cancel_waiter.cancel()
+            watcher.cancel()
             self.ctx.system_dns.close()
             raise
         cancel_waiter.cancel()
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        if link_changes:
+            interfaces = replace(interfaces, changed_during_run=True)
         cancelled = self._cancel_requested and bool(pending) and stopped_early is None
         if stopped_early is not None:
             self._emit(StoppedEarly(stopped_early, round(time.monotonic() - t0, 2)))
@@ -241,6 +252,19 @@ class Engine:
             stopped_early=stopped_early,
             sequential=self.sequential,
         )
+
+    async def _watch_links(self, changes: list[bool]) -> None:
+        """Append to ``changes`` when an interface goes down or up or changes its addresses.
+        Runs until cancelled (bounded by the run itself)."""
+        start: LinkState | None = link_state()
+        if start is None:
+            return
+        while True:
+            await asyncio.sleep(_LINK_WATCH_S)
+            now = link_state()
+            if now is not None and now != start:
+                changes.append(True)
+                return
 
     async def _stop(self, pending: set[asyncio.Task[None]]) -> None:
         for task in pending:

@@ -17,6 +17,8 @@ import threading
 from typing import Any
 
 MAX_THREADS = 16
+# A hostile resolver can answer with thousands of records; a report needs only a few.
+MAX_ADDRESSES = 32
 
 
 def _deliver(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -71,7 +73,7 @@ class SystemResolver:
             address = str(sockaddr[0])
             if address not in seen:
                 seen.append(address)
-        return tuple(seen)
+        return tuple(seen[:MAX_ADDRESSES])
 
     def close(self) -> None:
         """Forget lookups still running (their threads end on their own, unwaited)."""

@@ -54,6 +54,7 @@ BY_CAUSE: dict[CauseId, tuple[str, ...]] = {
     CauseId.VPN_ACTIVE: ("any.turn_off_vpn",),
     CauseId.SYSTEM_PROXY: ("any.app_without_proxy",),  # the checks already went around it
     CauseId.DNS_FAILURE: ("network.restart_router", "any.other_network"),
+    CauseId.NETWORK_CHANGED: ("any.check_again",),
 }
 
 # Advice that only makes sense for one feature; a cause's advice for another is dropped.

@@ -153,3 +153,47 @@ def test_an_early_verdict_that_did_not_hold_counts_as_known_at_the_end():
     assert final.features[1].verdict != Verdict.WORKS
     timing = progressive.timing(final, duration_s=7.5)
     assert timing["features"]["messages"] == 7.5
+
+
+async def test_a_link_that_drops_during_the_run_is_noticed(monkeypatch):
+    """The engine watches the interfaces: a drop-and-return inside one run marks the snapshot,
+    and the analysis then makes no claims (network unknown, cause network_changed)."""
+    from app.engine import runner
+
+    states = iter([frozenset({("eth0", True, ("198.18.0.2",))}),
+                   frozenset({("eth0", False, ("198.18.0.2",))})])
+    last = frozenset({("eth0", True, ("198.18.0.2",))})
+    monkeypatch.setattr(runner, "link_state", lambda: next(states, last))
+    monkeypatch.setattr(runner, "_LINK_WATCH_S", 0.01)
+
+    async def half_and_half(check: Check, ctx: ProbeContext) -> Observation:
+        ctx.heard_back()
+        await asyncio.sleep(0.1)
+        if check.id == "ctl-int":  # timed out while the link was down
+            return observation(check, Clock(), ok=False, phase="tcp",
+                               failure=failures.GENERIC_TIMEOUT)
+        return observation(check, Clock(), ok=True, phase="tcp")
+
+    cat = catalog(*CONTROLS, check("wa", Feature.MESSAGES))
+    run = await Engine(cat, probes=probes(half_and_half), use_trusted_dns=False).run()
+    assert run.interfaces.changed_during_run
+    diagnosis = diagnose(run.observations, cat, run.interfaces)
+    assert diagnosis.network.status == NetworkStatus.UNKNOWN  # not "allow-list only"
+    assert [c.id.value for c in diagnosis.network.causes] == ["network_changed"]
+    assert diagnosis.features[1].verdict == Verdict.WORKS  # what did connect still counts
+
+
+async def test_a_steady_link_is_not_reported_as_changed(monkeypatch):
+    from app.engine import runner
+
+    steady = frozenset({("eth0", True, ("198.18.0.2",))})
+    monkeypatch.setattr(runner, "link_state", lambda: steady)
+    monkeypatch.setattr(runner, "_LINK_WATCH_S", 0.01)
+
+    async def fine(check: Check, ctx: ProbeContext) -> Observation:
+        ctx.heard_back()
+        await asyncio.sleep(0.05)
+        return observation(check, Clock(), ok=True, phase="tcp")
+
+    run = await Engine(catalog(*CONTROLS), probes=probes(fine), use_trusted_dns=False).run()
+    assert not run.interfaces.changed_during_run

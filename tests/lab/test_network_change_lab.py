@@ -86,14 +86,13 @@ def test_the_run_finishes_in_time_with_a_report(flapped: dict[str, Any]) -> None
     assert len(flapped["steps"]) == 2, "the interface was never taken down: the run was over"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known: timeouts during the gap can read as whitelist_only (domestic controls answered "
-    "before the drop, international ones timed out in it) or throttled; the analysis does "
-    "not know the interface changed (one snapshot at the start). Needs a second interface "
-    "snapshot at the end of the run (app/engine/runner.py) and a 'network changed' rule."))
 def test_no_verdict_calls_the_flap_a_block(flapped: dict[str, Any]) -> None:
     report = json.loads(flapped["stdout"])
     assert report["network"]["status"] in ("online", "unknown", "offline"), report["network"]
+    # The engine saw the link go down and come back: the user is told the connection changed
+    # (and to check again) instead of getting verdicts that mix two networks.
+    causes = [c["id"] for c in report["network"]["causes"]]
+    assert report["network"]["status"] == "unknown" and "network_changed" in causes, causes
     failed = [(c["id"], c["failure"], c["phase"]) for c in report["checks"] if not c["ok"]]
     assert failed, "no check failed: the flap did not bite, so this proves nothing"
     blocked = {name: f for name, f in report["features"].items() if f["verdict"] == "blocked"}
