@@ -87,12 +87,15 @@ def feature_time(runs: Sequence[Run], feature: str) -> float | None:
 
 def feature_table(results: dict[str, list[Run]]) -> Table:
     table = Table("When each feature's verdict was known (s since the engine started, median)",
-                  ["scenario", "messages", "maps", "calls", "first", "all"])
+                  ["scenario", "messages", "maps", "calls", "first", "all", "slowest check"])
     for name, runs in results.items():
+        slowest = Counter(r.slowest_check for r in runs if r.slowest_check).most_common(1)
         table.rows.append([name, *(cell(feature_time(runs, f)) for f in ("messages", "maps",
                                                                            "calls")),
                            cell(median(r.first_verdict_s for r in runs)),
-                           cell(median(r.all_verdicts_s for r in runs))])
+                           cell(median(r.all_verdicts_s for r in runs)),
+                           slowest[0][0] if slowest else "n/a"])
+    table.notes.append("slowest check: the one that sets the lower bound (most runs)")
     return table
 
 

@@ -62,6 +62,7 @@ class Run:
     all_verdicts_s: float | None = None
     feature_s: Mapping[str, float | None] | None = None
     lower_bound_s: float | None = None
+    slowest_check: str = ""  # the id of the check that sets the lower bound
     sent_bytes: int | None = None
     received_bytes: int | None = None
     peak_mb: float | None = None
@@ -98,9 +99,11 @@ def read_report(report: Mapping[str, Any], run: Run) -> None:
         features = timing.get("features")
         if isinstance(features, Mapping):
             run.feature_s = {name: _number(features.get(name)) for name in FEATURES}
-    durations = [c.get("duration_ms") for c in report.get("checks", [])]
-    known = [d for d in durations if isinstance(d, int | float)]
-    run.lower_bound_s = max(known) / 1000 if known else None
+    timed = [(c["duration_ms"], str(c.get("id", "?"))) for c in report.get("checks", [])
+             if isinstance(c.get("duration_ms"), int | float)]
+    if timed:
+        slowest_ms, run.slowest_check = max(timed)
+        run.lower_bound_s = slowest_ms / 1000
     network = report.get("network", {}).get("status", "?")
     features = report.get("features", {})
     run.verdicts = f"network {network}; " + ", ".join(

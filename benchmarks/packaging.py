@@ -126,8 +126,29 @@ def largest_files(onedir: Path, count: int = 15) -> Table:
     return table
 
 
+def quiet_freeze(log: Path) -> tuple[Path, float | None]:
+    """freeze.build with PyInstaller's own log (stderr) in ``log`` instead of among the tables;
+    the end of the log is shown if the build fails."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with log.open("w") as out:
+            os.dup2(out.fileno(), 2)
+            try:
+                return freeze.build(quiet=True)
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+    except BaseException:
+        print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        raise
+    finally:
+        os.close(saved)
+
+
 def run() -> list[Table]:
-    onedir, built_seconds = freeze.build(quiet=True)
+    onedir, built_seconds = quiet_freeze(REPO / "var" / "bench-freeze.log")
     exe = freeze.executable()
     last_build = (freeze.DIST / ".build-seconds")
     build_s = built_seconds if built_seconds is not None else (

@@ -50,6 +50,14 @@ def test_main_table_rows_are_medians_with_ratios() -> None:
     assert row["first verdict s"] == "n/a"  # no timing in these runs
 
 
+def test_feature_table_names_the_check_that_sets_the_lower_bound() -> None:
+    runs = [_run(HEALTHY, 8.0, slowest_check="call-flow-google"),
+            _run(HEALTHY, 8.0, slowest_check="call-flow-google"),
+            _run(HEALTHY, 8.0, slowest_check="maps-osm-tile")]
+    _, features, _ = build_tables({HEALTHY: runs}, {}, 3)
+    assert features.rows[0][-1] == "call-flow-google"
+
+
 def test_targets_say_over_and_below_and_list_failed_runs() -> None:
     results = {
         HEALTHY: [_run(HEALTHY, 9.0, feature_s={"messages": 1.5, "maps": 2.5, "calls": 7.0},

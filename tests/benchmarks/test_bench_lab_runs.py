@@ -47,6 +47,7 @@ def test_the_lower_bound_is_the_slowest_single_check() -> None:
     run = Run("healthy", "concurrent")
     read_report(_report(None), run)
     assert run.lower_bound_s == pytest.approx(6.004)
+    assert run.slowest_check == "b"
 
 
 def test_a_report_without_timing_leaves_the_times_unmeasured() -> None:
