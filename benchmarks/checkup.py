@@ -51,6 +51,10 @@ def kb(value: float | None) -> float | None:
     return None if value is None else value / 1000
 
 
+def with_unit(value: float | None, unit: str, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}{unit}"
+
+
 def common_verdicts(runs: Sequence[Run]) -> str:
     """The verdicts most runs gave; says so when the runs disagreed."""
     seen = Counter(r.verdicts for r in runs if r.verdicts)
@@ -103,7 +107,7 @@ def targets_table(results: dict[str, list[Run]], sequential: dict[str, Run]) -> 
     table = Table("Targets (issue 9)", ["target", "measured", "limit", "ok?"])
 
     def seconds_row(label: str, value: float | None, limit: float) -> None:
-        table.rows.append([label, f"{cell(value)} s", f"{limit:g} s", verdict(value, limit)])
+        table.rows.append([label, with_unit(value, " s"), f"{limit:g} s", verdict(value, limit)])
 
     healthy = results.get(HEALTHY, [])
     seconds_row("healthy: messages verdict", feature_time(healthy, "messages"),
@@ -120,13 +124,13 @@ def targets_table(results: dict[str, list[Run]], sequential: dict[str, Run]) -> 
     received = median(r.received_bytes for r in healthy)
     wire = None if sent is None or received is None else sent + received
     table.rows.append(["bytes on the wire, full check (healthy, sent + received)",
-                       f"{cell(kb(wire), 0)} KB", f"{TARGET_BYTES / 1000:.0f} KB",
+                       with_unit(kb(wire), " KB", 0), f"{TARGET_BYTES / 1000:.0f} KB",
                        verdict(wire, TARGET_BYTES)])
     for name in BLOCKED_SCENARIOS:
         seq = sequential.get(name)
         concurrent = median(r.wall_s for r in results.get(name, []))
         speedup = ratio(seq.wall_s if seq else None, concurrent)
-        table.rows.append([f"{name}: sequential / concurrent", f"{cell(speedup)}x",
+        table.rows.append([f"{name}: sequential / concurrent", with_unit(speedup, "x"),
                            f"at least {TARGET_SPEEDUP:g}x", at_least(speedup, TARGET_SPEEDUP)])
     return table
 
@@ -150,6 +154,8 @@ def build_tables(results: dict[str, list[Run]], sequential: dict[str, Run],
         "KB = 1000 bytes); peak: max RSS of the app process; CPU: user + sys (os.wait4)",
     ]
     every_run = [r for runs in results.values() for r in runs] + list(sequential.values())
+    if not sequential:
+        main.notes.append("sequential runs left out (BENCH_SEQUENTIAL=0)")
     main.notes += problems(every_run)
     return [main, feature_table(results), targets_table(results, sequential)]
 
