@@ -75,7 +75,11 @@ def analyze_network(
         extra.append(Cause(CauseId.LOCAL_PROXY, _ids(proxied)))
 
     # Transfers we can judge for speed: finished big ones, and ones still trickling at the end.
-    judged = [o for o in observations if (o.ok and throughput_kbits(o) is not None)
+    # Only the control sites speak for the network as a whole: a service slowed on purpose must
+    # not make the whole line "slow" (that would excuse its own block), and a feature's verdict
+    # must not depend on another feature's checks (verdicts are shown as soon as they are known:
+    # app/analysis/progressive.py).
+    judged = [o for o in controls if (o.ok and throughput_kbits(o) is not None)
               or (reached(o) and not o.ok and o.failure != "stalled")]
     slow_ones = [o for o in judged if evidence(o).outcome == Outcome.SLOW]
     slow = bool(judged) and len(slow_ones) / len(judged) >= thresholds.NETWORK_SLOW_SHARE

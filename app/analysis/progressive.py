@@ -20,13 +20,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.diagnose import diagnose
-from app.analysis.model import Diagnosis, FeatureResult, NetworkResult
+from app.analysis.evidence import reached
+from app.analysis.model import Diagnosis, FeatureResult, NetworkDetail, NetworkResult, NetworkStatus
+from app.analysis.network import analyze_network
 from app.catalog import Catalog
 from app.engine.events import CheckFinished, Event, RunStarted
 from app.engine.interfaces import InterfaceSnapshot
-from app.engine.model import USER_FEATURES, Feature, Observation
+from app.engine.model import USER_FEATURES, Feature, Observation, Role
 
 NETWORK = Feature.NETWORK.value
+_CONTROLS = (Role.CONTROL_DOMESTIC.value, Role.CONTROL_INTERNATIONAL.value)
+
+
+def network_settled(network_observations: Sequence[Observation],
+                    interfaces: InterfaceSnapshot | None) -> bool:
+    """Can no later check change the network's status? True when the network's own checks
+    decide it: a control site answered (so "nothing answered" can no longer happen), a login
+    page was found, or there is no connection at all. Otherwise (no control answered) the
+    status depends on whether *anything* answers, so verdicts wait for the end of the run."""
+    if any(o.role in _CONTROLS and reached(o) for o in network_observations):
+        return True
+    result = analyze_network(network_observations, interfaces).result
+    return result.status == NetworkStatus.CAPTIVE_PORTAL or (
+        result.status == NetworkStatus.OFFLINE and result.detail == NetworkDetail.NO_INTERFACE)
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,10 @@ class Progressive:
 
     def _ready(self) -> list[Decided]:
         if self._t0 is None or self._waiting[NETWORK]:
+            return []
+        everything_in = not any(self._waiting.values())
+        network = [o for o in self._observations.values() if o.feature == NETWORK]
+        if not everything_in and not network_settled(network, self._interfaces):
             return []
         new = [name for name in (NETWORK, *self.features)
                if name not in self.decided and not self._waiting[name]]

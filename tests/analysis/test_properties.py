@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from app.analysis.diagnose import diagnose
 from app.analysis.model import NetworkStatus, Verdict
+from app.analysis.progressive import network_settled
 from app.engine.model import Observation
 from tests.analysis.factory import CONNECTED, ENTRIES, NO_INTERFACE, catalog, fail, ok
 
@@ -27,7 +28,11 @@ CONTROLS = {i for i, _s, _f, _k, r in ENTRIES if r.value.startswith("control_")}
 @st.composite
 def observation(draw: st.DrawFn, check_id: str) -> Observation:
     if draw(st.booleans()):
-        return ok(check_id)
+        # A finished transfer, quick or crawling (64 KiB in 50 ms or in 4 s): slowness is
+        # judged across features, so early and final verdicts must still agree.
+        body_ms = draw(st.sampled_from([50, 4000]))
+        return ok(check_id, timings_ms={"dns": 5, "tcp": 20, "tls": 30, "ttfb": 40,
+                                        "body": body_ms})
     return fail(check_id, draw(st.sampled_from(FAILURES)), draw(st.sampled_from(PHASES)),
                 bytes_received=draw(st.sampled_from([0, 4096, 16384])),
                 trusted_addresses=draw(st.sampled_from([None, (), ("203.0.113.9",)])))
@@ -103,3 +108,18 @@ def test_a_feature_is_never_better_or_worse_than_all_its_services(obs):
             assert feature.verdict == next(iter(judged))
         if feature.verdict == Verdict.BLOCKED:
             assert all(s.verdict in (Verdict.BLOCKED, Verdict.UNKNOWN) for s in feature.services)
+
+
+@settings(max_examples=300, deadline=None)
+@given(observations())
+def test_a_verdict_given_early_is_the_verdict_at_the_end(obs):
+    """app/analysis/progressive.py shows a feature's verdict once its own checks and the
+    network's are in. That is only honest if the other features' checks cannot change it."""
+    cat = catalog()
+    final = {f.feature: f.verdict for f in run(obs).features}
+    if not network_settled([o for o in obs if o.feature == "network"], CONNECTED):
+        return  # no early verdicts then: they wait for the end of the run
+    for feature in ("calls", "messages", "maps"):
+        seen = [o for o in obs if o.feature in ("network", feature)]
+        early = diagnose(seen, cat, CONNECTED, features=[feature], date=dt.date(2026, 11, 23))
+        assert early.features[0].verdict == final[feature], feature

@@ -119,7 +119,7 @@ def _outcome(lab_outcomes: dict[str, Outcome], name: str) -> Outcome:
     outcome = lab_outcomes[name]
     assert outcome.report is not None, outcome.summary()
     assert outcome.returncode == 0, outcome.summary()
-    assert outcome.report.get("schema") == 1, outcome.summary()
+    assert outcome.report.get("schema") == 2, outcome.summary()
     return outcome
 
 
