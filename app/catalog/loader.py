@@ -19,6 +19,8 @@ from app.engine.calls import defaults as call_defaults
 from app.engine.model import Check, Feature, Kind, Role
 
 SCHEMA = 1
+# The first bytes of a page tell whether the service answered (docs/performance.md).
+DEFAULT_MAX_BYTES = 8192
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _URL_KINDS = {Kind.HTTPS, Kind.HTTP, Kind.DOH}
 _CHECK_KEYS = {
@@ -286,7 +288,8 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     timeout_s = _number(path, raw.get("timeout_s", default_timeout), entry, "timeout_s", 0.1, 120)
     if duration_s and timeout_s <= duration_s:
         raise CatalogError(path, "timeout_s must be longer than duration_s", entry)
-    max_bytes = int(_number(path, raw.get("max_bytes", 262_144), entry, "max_bytes", 1, 1 << 30))
+    max_bytes = int(_number(path, raw.get("max_bytes", DEFAULT_MAX_BYTES), entry, "max_bytes",
+                            1, 1 << 30))
     expect_status = raw.get("expect_status")
     if expect_status is not None and (
         not isinstance(expect_status, int) or not 100 <= expect_status <= 599

@@ -71,7 +71,7 @@ class Check:
     sni: str | None = None  # TLS server name; defaults to host when it is a name
     ca_file: str | None = None  # absolute path of an extra CA trusted for this entry only
     timeout_s: float = 8.0
-    max_bytes: int = 262_144  # https/http: stop reading after this many body bytes
+    max_bytes: int = 8192  # https/http: stop reading after this many body bytes
     expect_status: int | None = None  # http: e.g. 204 for a captive-portal probe
     method: str = "GET"
     label: str = ""  # plain words for Details ("WhatsApp message server e1")

@@ -165,10 +165,12 @@ class Engine:
         stopped_early: str | None = None
         offline_rule = self._offline_rule_applies(checks)
         no_interface = interfaces.error is None and not interfaces.connected
-        if no_interface and offline_rule:
+        if self._cancel_requested:  # cancelled before it began: start nothing
+            checks_to_run: list[Check] = []
+        elif no_interface and offline_rule:
             # Nothing to send packets through: every check would fail at once anyway.
             stopped_early = "offline"
-            checks_to_run: list[Check] = []
+            checks_to_run = []
         else:
             checks_to_run = checks
         gate_at = t0 + self.offline_after_s if offline_rule and self.offline_after_s else None
@@ -214,7 +216,8 @@ class Engine:
             await watcher
         if link_changes:
             interfaces = replace(interfaces, changed_during_run=True)
-        cancelled = self._cancel_requested and bool(pending) and stopped_early is None
+        cancelled = (self._cancel_requested and stopped_early is None
+                     and (bool(pending) or len(results) < len(checks)))
         if stopped_early is not None:
             self._emit(StoppedEarly(stopped_early, round(time.monotonic() - t0, 2)))
         await self._stop(pending)

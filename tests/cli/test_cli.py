@@ -128,6 +128,7 @@ service = "Google Maps"
 feature = "maps"
 kind = "https"
 url = "{url(stall_server, '/vt')}"
+max_bytes = 65536
 
 [[check]]
 id = "maps-yandex"

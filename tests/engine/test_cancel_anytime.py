@@ -39,7 +39,8 @@ def busy_catalog(tmp_path: Path, test_pki: TestPki, https_server: BackgroundServ
     checks = [
         ("ctl-dom", "network", "tcp", f'ip = "127.0.0.1"\nport = {https_server.port}'),
         ("maps-ok", "maps", "https", f'url = "{url(https_server, "/tiles")}"'),
-        ("maps-stall", "maps", "https", f'url = "{url(stall_server, "/vt")}"'),
+        ("maps-stall", "maps", "https",
+         f'url = "{url(stall_server, "/vt")}"\nmax_bytes = 262144'),  # reads past the stall
         ("msg-hole", "messages", "tls",
          f'ip = "127.0.0.1"\nport = {silent_server.port}\nsni = "e1.whatsapp.net"'),
         ("msg-reset", "messages", "tls",
