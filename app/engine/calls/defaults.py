@@ -15,7 +15,7 @@ UDP_PACKET_BYTES: Final = 20
 # Voice at 20 ms frames: ~50 packets/s of 100-200 bytes once RTP/SRTP headers are added.
 FLOW_PACKET_BYTES: Final = 160
 FLOW_RATE_PPS: Final = 50
-FLOW_QUICK_S: Final = 4.0  # the shipped catalog's duration: part of the full checkup
+FLOW_QUICK_S: Final = 6.0  # the shipped catalog's duration: part of the full checkup
 FLOW_LONG_S: Final = 20.0  # `--calls-long`
 CALL_QUICK_S: Final = 2.5  # media window of a WebRTC test call (UDP + TCP fit 300 KB)
 CALL_LONG_S: Final = 15.0
