@@ -9,9 +9,7 @@ ordinary (the censorship lab does, in ``ordinary_ranges``), such answers are fla
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -103,18 +101,3 @@ def judge_answers(
         flags.append(FLAG_DIFFERS)
     return AnswerJudgement(tuple(flags), all_bogon=bool(rest) and len(bogons) == len(rest))
 
-
-async def system_resolve(host: str, port: int = 0) -> tuple[str, ...]:
-    """Addresses from the operating system's resolver, in its order, without duplicates.
-
-    Raises ``socket.gaierror`` like getaddrinfo does; the tuple can be empty when the
-    resolver answered without addresses (callers report that as ``dns_no_answer``).
-    """
-    loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, port or None, type=socket.SOCK_STREAM)
-    seen: list[str] = []
-    for _family, _type, _proto, _canon, sockaddr in infos:
-        address = str(sockaddr[0])
-        if address not in seen:
-            seen.append(address)
-    return tuple(seen)

@@ -179,8 +179,7 @@ class Engine:
         checks_to_run = sorted(checks_to_run, key=lambda c: c.feature != Feature.NETWORK)
         tasks = {asyncio.create_task(one(c), name=f"check:{c.id}"): c for c in checks_to_run}
         cancel_waiter = asyncio.create_task(self._cancel_event.wait())
-        link_changes: list[bool] = []
-        watcher = asyncio.create_task(self._watch_links(link_changes))
+        watcher = asyncio.create_task(self._watch_links())
         pending: set[asyncio.Task[None]] = set(tasks)
         try:
             # Bounded: every pass finishes a task, or ends on cancel, the offline rule or the
@@ -211,11 +210,9 @@ class Engine:
             self.ctx.system_dns.close()
             raise
         cancel_waiter.cancel()
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
-        if link_changes:
+        if watcher.done() and watcher.result():
             interfaces = replace(interfaces, changed_during_run=True)
+        watcher.cancel()
         cancelled = (self._cancel_requested and stopped_early is None
                      and (bool(pending) or len(results) < len(checks)))
         if stopped_early is not None:
@@ -224,24 +221,22 @@ class Engine:
         self.ctx.system_dns.close()
 
         elapsed_ms = int((time.monotonic() - t0) * 1000)
+        if stopped_early is not None:
+            why = ("stopped: no network interface is connected" if no_interface else
+                   "stopped: no host on the internet answered any check within "
+                   f"{self.offline_after_s:g} s")
+            unfinished = (failures.SKIPPED_OFFLINE, why)
+        elif cancelled:
+            unfinished = (failures.INTERRUPTED, "cancelled")
+        else:
+            unfinished = (failures.DEADLINE_EXCEEDED,
+                          f"overall deadline of {self.deadline_s:g} s reached")
         ordered: list[Observation] = []
         for check in checks:
             obs = results.get(check.id)
             if obs is None:
-                if stopped_early == "offline":
-                    obs = failed_observation(
-                        check, failures.SKIPPED_OFFLINE,
-                        "stopped: no host on the internet answered any check within "
-                        f"{self.offline_after_s:g} s" if not no_interface
-                        else "stopped: no network interface is connected", elapsed_ms)
-                elif cancelled:
-                    obs = failed_observation(check, failures.INTERRUPTED, "cancelled", elapsed_ms)
-                else:
-                    obs = failed_observation(
-                        check, failures.DEADLINE_EXCEEDED,
-                        f"overall deadline of {self.deadline_s:g} s reached", elapsed_ms,
-                    )
-                if check.id not in results and stopped_early is not None:
+                obs = failed_observation(check, *unfinished, elapsed_ms)
+                if stopped_early is not None:  # stopped, not abandoned: progress completes
                     done_count += 1
                     self._emit(CheckFinished(check, obs, done_count, total))
             ordered.append(obs)
@@ -256,18 +251,17 @@ class Engine:
             sequential=self.sequential,
         )
 
-    async def _watch_links(self, changes: list[bool]) -> None:
-        """Append to ``changes`` when an interface goes down or up or changes its addresses.
-        Runs until cancelled (bounded by the run itself)."""
+    async def _watch_links(self) -> bool:
+        """True as soon as an interface goes down or up or changes its addresses; False at
+        once when the interfaces cannot be read. Otherwise runs until the run cancels it."""
         start: LinkState | None = link_state()
         if start is None:
-            return
+            return False
         while True:
             await asyncio.sleep(_LINK_WATCH_S)
             now = link_state()
             if now is not None and now != start:
-                changes.append(True)
-                return
+                return True
 
     async def _stop(self, pending: set[asyncio.Task[None]]) -> None:
         for task in pending:
