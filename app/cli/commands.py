@@ -96,8 +96,7 @@ def check(args: argparse.Namespace, lang: str | None) -> int:
         print(render.notice(catalog, tr), file=sys.stderr)
     progress = _Progress(tr, sys.stderr, human and not args.quiet)
     early = _EarlyVerdicts(catalog, args, tr, sys.stderr, progress)
-    sequential = bool(getattr(args, "sequential", False))
-    engine = Engine(catalog, on_event=early, deadline_s=args.deadline, sequential=sequential)
+    engine = Engine(catalog, on_event=early, deadline_s=args.deadline, sequential=args.sequential)
     try:
         run = asyncio.run(engine.run())
     except KeyboardInterrupt:
