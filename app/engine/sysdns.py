@@ -30,6 +30,11 @@ def _deliver(future: asyncio.Future[Any], result: Any, error: BaseException | No
         future.set_result(result)
 
 
+def _seen(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class SystemResolver:
     """One run's view of the system resolver. Create it per run (its cache is per run)."""
 
@@ -45,6 +50,9 @@ class SystemResolver:
         pending = self._cache.get(key)
         if pending is None:
             pending = asyncio.ensure_future(self._lookup(key))
+            # A caller that gave up (its own timeout) detaches from the shield below; a failure
+            # that comes later must still count as seen, or asyncio prints it as a traceback.
+            pending.add_done_callback(_seen)
             self._cache[key] = pending
         # shield: one check giving up (its own timeout) must not cancel the others' answer
         return await asyncio.shield(pending)
