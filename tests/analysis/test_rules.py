@@ -376,3 +376,18 @@ def test_a_service_we_could_not_judge_does_not_make_a_feature_degraded():
     msgs = run(obs).feature("messages")
     assert msgs.service("Telegram").verdict == Verdict.UNKNOWN
     assert msgs.verdict == Verdict.WORKS
+
+
+def test_silence_from_abroad_on_a_slow_line_is_not_an_allow_list():
+    """256 kbit/s shared by every check: domestic sites answer slowly, the international
+    handshakes time out in the queue. That is a slow line, not "only domestic sites"."""
+    crawling = {"body": 9000.0, "ttfb": 40.0, "tls": 30.0, "tcp": 20.0, "dns": 5.0}
+    domestic = {"ctl-ya", "ctl-vk"}
+    obs = [ok(i, timings_ms=crawling) if i in domestic
+           else fail(i, "generic_timeout_error", "tls") if r.value == "control_international"
+           else ok(i)
+           for i, _s, _f, _k, r in ENTRIES]
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "throttled" in causes(d.network)
+    assert "whitelist_only" not in causes(d.network)
