@@ -24,8 +24,8 @@ from app.analysis.evidence import Outcome, evidence
 from app.analysis.model import Cause, CauseId, FeatureResult, ServiceResult, Verdict
 from app.analysis.nat import NatInfo, nat_info
 from app.analysis.verdicts import merge_causes
-from app.engine import failures as F
-from app.engine.model import Observation
+from app.core import failures as F
+from app.core.model import Observation
 
 # calls-dpi.md §1.6: "poor" above these (Teams / Twilio / testrtc consensus).
 POOR_LOSS_PCT: Final = 3.0

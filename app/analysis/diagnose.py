@@ -18,9 +18,9 @@ from app.analysis.model import (
 )
 from app.analysis.network import analyze_network
 from app.analysis.verdicts import feature_verdict, service_verdict
-from app.catalog import Catalog, Restriction
-from app.engine.interfaces import InterfaceSnapshot
-from app.engine.model import USER_FEATURES, Observation, Role
+from app.core.catalog import Catalog, Restriction
+from app.core.model import USER_FEATURES, Observation, Role
+from app.core.system import InterfaceSnapshot
 
 
 def diagnose(

@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from app.analysis import thresholds
 from app.analysis.model import CauseId
-from app.engine import failures as F
-from app.engine.model import Observation
+from app.core import failures as F
+from app.core.model import Observation
 
 
 class Outcome(StrEnum):

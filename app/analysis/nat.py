@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.engine.model import Observation
+from app.core.model import Observation
 
 
 class Mapping(StrEnum):

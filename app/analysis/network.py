@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from app.analysis import thresholds
 from app.analysis.evidence import Outcome, evidence, reached, throughput_kbits
 from app.analysis.model import Cause, CauseId, NetworkDetail, NetworkResult, NetworkStatus
-from app.engine import failures
-from app.engine.interfaces import InterfaceSnapshot
-from app.engine.model import Observation, Role
+from app.core import failures
+from app.core.model import Observation, Role
+from app.core.system import InterfaceSnapshot
 
 
 @dataclass(frozen=True)

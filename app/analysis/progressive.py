@@ -23,10 +23,10 @@ from app.analysis.diagnose import diagnose
 from app.analysis.evidence import reached
 from app.analysis.model import Diagnosis, FeatureResult, NetworkDetail, NetworkResult, NetworkStatus
 from app.analysis.network import analyze_network
-from app.catalog import Catalog
-from app.engine.events import CheckFinished, Event, RunStarted
-from app.engine.interfaces import InterfaceSnapshot
-from app.engine.model import USER_FEATURES, Feature, Observation, Role
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, Event, RunStarted
+from app.core.model import USER_FEATURES, Feature, Observation, Role
+from app.core.system import InterfaceSnapshot
 
 NETWORK = Feature.NETWORK.value
 _CONTROLS = (Role.CONTROL_DOMESTIC.value, Role.CONTROL_INTERNATIONAL.value)

@@ -29,7 +29,7 @@ from app.analysis.model import (
     Verdict,
 )
 from app.analysis.network import NetworkFacts
-from app.engine.model import Observation
+from app.core.model import Observation
 
 # When several causes are seen, the most telling first.
 _CAUSE_ORDER = [

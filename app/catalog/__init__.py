@@ -1,5 +1,7 @@
-"""Reading and validating target catalogs (TOML). Format: docs/catalog.md."""
+"""Reading and validating target catalogs (TOML). Format: docs/catalog.md.
 
-from app.catalog.loader import Catalog, CatalogError, Restriction, load_catalog
+The catalog's types (``Catalog``, ``Restriction``) live in ``app/core/catalog.py``."""
 
-__all__ = ["Catalog", "CatalogError", "Restriction", "load_catalog"]
+from app.catalog.loader import CatalogError, load_catalog
+
+__all__ = ["CatalogError", "load_catalog"]

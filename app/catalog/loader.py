@@ -10,15 +10,14 @@ import datetime as dt
 import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from app.engine.calls import defaults as call_defaults
-from app.engine.model import Check, Feature, Kind, Role
+from app.core import call_defaults
+from app.core.catalog import SCHEMA, Catalog, Restriction
+from app.core.model import Check, Feature, Kind, Role
 
-SCHEMA = 1
 # The first bytes of a page tell whether the service answered (docs/performance.md).
 DEFAULT_MAX_BYTES = 8192
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -47,74 +46,6 @@ class CatalogError(ValueError):
         if entry:
             where += f": entry {entry}"
         super().__init__(f"{where}: {problem}")
-
-
-@dataclass(frozen=True)
-class Restriction:
-    """A dated, sourced note of a restriction announced in a country. Never a verdict."""
-
-    id: str
-    country: str
-    announced: dt.date
-    feature: Feature
-    services: tuple[str, ...]
-    source: str
-    summary: str = ""
-
-
-@dataclass(frozen=True)
-class Catalog:
-    path: Path
-    name: str
-    version: str
-    country: str
-    checks: tuple[Check, ...]
-    extra_ca: Path | None = None
-    ordinary_ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
-    timeout_s: float = 8.0
-    deadline_s: float = 45.0
-    concurrency: int = 24
-    restrictions: tuple[Restriction, ...] = field(default=())
-    schema: int = SCHEMA
-
-    def by_id(self, check_id: str) -> Check:
-        for check in self.checks:
-            if check.id == check_id:
-                return check
-        raise KeyError(check_id)
-
-    def services(self, feature: Feature | str) -> list[str]:
-        """Services of a feature, in catalog order, without duplicates or reference entries."""
-        seen: list[str] = []
-        for check in self.checks:
-            mine = check.feature == feature and check.role == Role.SERVICE
-            if mine and check.service not in seen:
-                seen.append(check.service)
-        return seen
-
-    def resolvers(self) -> list[Check]:
-        return [c for c in self.checks if c.kind == Kind.DOH]
-
-    def only(self, features: set[str]) -> Catalog:
-        """A copy keeping the given user features plus everything the network needs."""
-        keep = tuple(
-            c for c in self.checks if c.feature == Feature.NETWORK or c.feature in features
-        )
-        return _replace(self, checks=keep)
-
-    def hosts(self) -> list[str]:
-        """Every host name and address this catalog will contact, for the privacy notice."""
-        seen: list[str] = []
-        for check in self.checks:
-            if check.host and check.host not in seen:
-                seen.append(check.host)
-        return seen
-
-
-def _replace(catalog: Catalog, **changes: Any) -> Catalog:
-    from dataclasses import replace
-
-    return replace(catalog, **changes)
 
 
 def load_catalog(path: Path | str) -> Catalog:

@@ -9,11 +9,13 @@ import sys
 from typing import TextIO
 
 from app.analysis.progressive import Progressive
-from app.catalog import Catalog, CatalogError, load_catalog
+from app.catalog import CatalogError, load_catalog
 from app.cli import render
 from app.cli.main import EXIT_OK, EXIT_USAGE
-from app.engine.events import CheckFinished, Event
-from app.engine.runner import Engine, RunResult
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, Event
+from app.core.run import RunResult
+from app.engine.runner import Engine
 from app.i18n import Translator, system_language, translator
 from app.paths import default_catalog_path
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from app import __version__, crashlog
-from app.engine.model import USER_FEATURES
+from app.core.model import USER_FEATURES
 from app.paths import MissingResource
 
 EXIT_OK = 0

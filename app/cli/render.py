@@ -9,10 +9,10 @@ from pathlib import Path
 
 from app.analysis.model import Diagnosis, NetworkStatus
 from app.analysis.progressive import Decided
-from app.catalog import Catalog
 from app.cli.main import EXIT_OK, EXIT_USAGE
-from app.engine.model import USER_FEATURES
-from app.engine.runner import RunResult
+from app.core.catalog import Catalog
+from app.core.model import USER_FEATURES
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge import explain
 

@@ -1,4 +1,4 @@
-"""Turn a Python network exception into one failure string of ``app.engine.failures``.
+"""Turn a Python network exception into one failure string of ``app.core.failures``.
 
 Probes report *what happened on the wire*; this is the single place that knows how CPython,
 OpenSSL and asyncio spell those events. The mapping follows OONI's netxlite classifier so
@@ -13,7 +13,7 @@ import errno
 import socket
 import ssl
 
-from app.engine import failures as F
+from app.core import failures as F
 
 # OpenSSL X509_V_ERR_* codes (x509_vfy.h) carried by ssl.SSLCertVerificationError.verify_code.
 _HOSTNAME_CODES = frozenset({62, 64})  # HOSTNAME_MISMATCH, IP_ADDRESS_MISMATCH

@@ -13,9 +13,9 @@ import dns.message
 import dns.rcode
 import dns.rdatatype
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Phase
 from app.engine.http1 import build_request, exchange, request_target
-from app.engine.model import Check, Phase
 from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed, close_quietly, connect, start_tls
 

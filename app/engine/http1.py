@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Phase
 from app.engine import timeouts
 from app.engine.classify import classify
-from app.engine.model import Check, Phase
 from app.engine.probes.base import Clock
 from app.engine.steps import Budget, StepFailed, phase
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
 
 import psutil
 
-from app.engine.proxy import ProxySettings, detect
+from app.core.system import Interface, InterfaceSnapshot, LinkState
+from app.engine.proxy import detect
 
 # Interface names that VPN software uses (OONI's desktop heuristic, extended).
 _VPN_NAME = re.compile(
@@ -22,44 +22,12 @@ _VPN_NAME = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Interface:
-    name: str
-    is_up: bool
-    addresses: tuple[str, ...]
-    looks_like_vpn: bool
-
-
-@dataclass(frozen=True)
-class InterfaceSnapshot:
-    interfaces: tuple[Interface, ...]
-    error: str | None = None  # psutil could not read them (permission, platform)
-    proxy: ProxySettings = field(default_factory=ProxySettings)  # system proxy: kinds only
-    # An interface went down or up, or changed its addresses, while the checks ran: the results
-    # mix two networks (set by the engine, which watches the links during a run).
-    changed_during_run: bool = False
-
-    @property
-    def connected(self) -> bool:
-        """At least one non-loopback interface is up with a usable (non link-local) address."""
-        return any(i.is_up and i.addresses for i in self.interfaces)
-
-    @property
-    def vpn_names(self) -> tuple[str, ...]:
-        return tuple(
-            i.name for i in self.interfaces if i.is_up and i.looks_like_vpn and i.addresses
-        )
-
-
 def _usable(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
     return not (ip.is_loopback or ip.is_link_local or ip.is_unspecified)
-
-
-LinkState = frozenset[tuple[str, bool, tuple[str, ...]]]
 
 
 def link_state() -> LinkState | None:

@@ -16,23 +16,12 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from app.core.system import ProxySettings
 
 # Keys getproxies() returns that are not proxies: the bypass list.
 _NOT_A_PROXY = frozenset({"no"})
-
-
-@dataclass(frozen=True)
-class ProxySettings:
-    """Which kinds of proxy are configured ("http", "https", "ftp", "all", "socks"...)."""
-
-    kinds: tuple[str, ...] = ()
-    error: str | None = None  # the settings could not be read
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.kinds)
 
 
 def from_mapping(proxies: Mapping[str, str]) -> ProxySettings:

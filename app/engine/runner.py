@@ -14,13 +14,16 @@ import datetime as dt
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from app.catalog import Catalog
-from app.engine import failures, timeouts
-from app.engine.events import CheckFinished, CheckStarted, Event, RunStarted, StoppedEarly
-from app.engine.interfaces import InterfaceSnapshot, LinkState, link_state, snapshot
-from app.engine.model import Check, Feature, Kind, Observation, Phase, Role
+from app.core import failures
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, CheckStarted, Event, RunStarted, StoppedEarly
+from app.core.model import Check, Feature, Kind, Observation, Phase, Role
+from app.core.run import RunResult
+from app.core.system import LinkState
+from app.engine import timeouts
+from app.engine.interfaces import link_state, snapshot
 from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver, observation_for
 
 _FIRST_PHASE = {
@@ -44,19 +47,6 @@ _STOP_GRACE_S = 0.5
 # How often the network interfaces are looked at during a run (a link that drops and comes
 # back within a check must not pass unnoticed: its timeouts would read as a block).
 _LINK_WATCH_S = 0.25
-
-
-@dataclass(frozen=True)
-class RunResult:
-    observations: tuple[Observation, ...]
-    started_at: dt.datetime
-    duration_s: float
-    interfaces: InterfaceSnapshot
-    cancelled: bool = False
-    deadline_hit: bool = False
-    extras: Mapping[str, object] = field(default_factory=dict)
-    stopped_early: str | None = None  # "offline": nothing answered, remaining checks stopped
-    sequential: bool = False  # checks ran one after another (benchmarks only)
 
 
 def failed_observation(check: Check, failure: str, detail: str, duration_ms: int,

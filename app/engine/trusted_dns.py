@@ -15,9 +15,9 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check
 from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
-from app.engine.model import Check
 from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed
 

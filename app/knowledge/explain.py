@@ -21,7 +21,7 @@ from app.analysis.model import (
     ServiceResult,
     Verdict,
 )
-from app.catalog.loader import Restriction
+from app.core.catalog import Restriction
 from app.i18n import Translator
 from app.knowledge import keys
 from app.knowledge import workarounds as wa

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 
 from app import __version__
 from app.analysis.model import Diagnosis
-from app.engine.model import Observation
-from app.engine.runner import RunResult
+from app.core.model import Observation
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge import explain
 from app.knowledge.names import format_date

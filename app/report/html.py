@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from app.analysis.model import Diagnosis
-from app.engine.runner import RunResult
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge.names import term
 from app.report.content import CheckRow, ReportContent, Section, build_content

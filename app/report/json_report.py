@@ -12,8 +12,8 @@ from typing import Any
 
 from app import __version__
 from app.analysis.model import Cause, Diagnosis
-from app.catalog import Restriction
-from app.engine.runner import RunResult
+from app.core.catalog import Restriction
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge.explain import explain_feature, explain_network
 

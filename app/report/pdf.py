@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from app.analysis.model import Diagnosis
-from app.engine.runner import RunResult
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.report.content import ReportContent, build_content
 from app.report.html import render_html

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from app.engine.runner import RunResult
+from app.core.run import RunResult
 
 HIDDEN = "[hidden]"
 # Keys inside an observation's ``extra`` whose values identify the user.

@@ -8,7 +8,7 @@ meant to be pasted into group chats; server addresses are in the support form on
 from __future__ import annotations
 
 from app.analysis.model import Diagnosis
-from app.engine.runner import RunResult
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge.names import term
 from app.report.content import CheckRow, ReportContent, Section, build_content

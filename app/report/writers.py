@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.analysis.model import Diagnosis
-from app.engine.runner import RunResult
+from app.core.run import RunResult
 from app.i18n import Translator
 from app.report import privacy
 from app.report.atomic import write_atomically

@@ -22,9 +22,10 @@ from PySide6.QtCore import QObject, Signal
 from app.analysis.diagnose import diagnose
 from app.analysis.model import Diagnosis
 from app.analysis.progressive import Progressive
-from app.catalog import Catalog
-from app.engine.events import Event
-from app.engine.runner import Engine, RunResult
+from app.core.catalog import Catalog
+from app.core.events import Event
+from app.core.run import RunResult
+from app.engine.runner import Engine
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class RunFailure:
 
 
 class EngineBridge(QObject):
-    progress = Signal(int, object)  # run number, app.engine.events.Event
+    progress = Signal(int, object)  # run number, app.core.events.Event
     verdict = Signal(int, object)  # run number, app.analysis.progressive.Decided (as known)
     finished = Signal(int, object)  # run number, RunOutcome
     failed = Signal(int, object)  # run number, RunFailure

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QWidget
 from shiboken6 import isValid
 
 from app import crashlog
-from app.catalog import Catalog, CatalogError, load_catalog
+from app.catalog import CatalogError, load_catalog
+from app.core.catalog import Catalog
 from app.knowledge.names import term
 from app.paths import default_catalog_path
 from app.ui import icons, language, style, support_actions

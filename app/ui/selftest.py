@@ -57,7 +57,7 @@ def _check_resources() -> object:
 def _draw_everything(catalog: object) -> list[str]:
     import shiboken6
 
-    from app.catalog import Catalog
+    from app.core.catalog import Catalog
     from app.ui.app import application, create_window
     from app.ui.settings import Settings
     from app.ui.showcase import image_problem, render_pages

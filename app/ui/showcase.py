@@ -24,12 +24,12 @@ from app.analysis.model import (
     ServiceResult,
     Verdict,
 )
-from app.catalog import Catalog
-from app.engine import failures
-from app.engine.events import CheckFinished, CheckStarted
-from app.engine.interfaces import InterfaceSnapshot
-from app.engine.model import Observation, Role
-from app.engine.runner import RunResult
+from app.core import failures
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, CheckStarted
+from app.core.model import Observation, Role
+from app.core.run import RunResult
+from app.core.system import InterfaceSnapshot
 from app.ui.dialogs.error_dialog import ErrorDialog
 from app.ui.main_window import MainWindow
 from app.ui.models.checks_model import rows_for

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.analysis.model import Diagnosis
-from app.catalog import Catalog
-from app.engine.runner import RunResult
+from app.core.catalog import Catalog
+from app.core.run import RunResult
 from app.i18n import Translator
 
 # Formats offered by Save report…, best first: (extension, ui key of its name).

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from app.catalog import Catalog, Restriction
-from app.engine.interfaces import Interface, InterfaceSnapshot
-from app.engine.model import Check, Feature, Kind, Observation, Role
+from app.core.catalog import Catalog, Restriction
+from app.core.model import Check, Feature, Kind, Observation, Role
+from app.core.system import Interface, InterfaceSnapshot
 
 CONNECTED = InterfaceSnapshot((Interface("eth0", True, ("203.0.113.7",), False),))
 NO_INTERFACE = InterfaceSnapshot((Interface("eth0", False, (), False),))

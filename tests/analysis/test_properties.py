@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from app.analysis.diagnose import diagnose
 from app.analysis.model import NetworkStatus, Verdict
 from app.analysis.progressive import network_settled
-from app.engine.model import Observation
+from app.core.model import Observation
 from tests.analysis.factory import CONNECTED, ENTRIES, NO_INTERFACE, catalog, fail, ok
 
 PHASES = ["dns", "tcp", "tls", "http", "udp"]

@@ -9,8 +9,8 @@ import pytest
 from app.analysis.calls import analyze_calls
 from app.analysis.diagnose import diagnose
 from app.analysis.model import CauseId, Verdict
-from app.engine import failures as F
-from app.engine.model import Observation
+from app.core import failures as F
+from app.core.model import Observation
 from tests.analysis.factory import CONNECTED, catalog, fail, healthy
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from app.analysis.calls import analyze_calls
 from app.analysis.model import CauseId
-from app.catalog import Catalog
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.catalog import Catalog
+from app.core.model import Check, Feature, Kind, Role
 from app.engine.calls import call_flow, call_shapes, udp_echo
-from app.engine.model import Check, Feature, Kind, Role
 from app.engine.probes import stun
 from app.engine.probes.base import ProbeContext
 from app.engine.runner import Engine

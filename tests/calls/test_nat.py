@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.analysis.nat import Mapping, nat_info, split_host_port
-from app.engine.model import Observation
+from app.core.model import Observation
 
 
 def _stun(check_id: str, mapped: str | None, ok: bool = True) -> Observation:

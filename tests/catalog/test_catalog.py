@@ -21,8 +21,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from app.catalog.loader import Catalog, CatalogError, load_catalog
-from app.engine.model import USER_FEATURES, Feature, Kind, Role
+from app.catalog.loader import CatalogError, load_catalog
+from app.core.catalog import Catalog
+from app.core.model import USER_FEATURES, Feature, Kind, Role
 from app.engine.probes.base import ProbeContext
 from app.paths import default_catalog_path
 

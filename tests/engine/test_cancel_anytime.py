@@ -12,9 +12,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from app.catalog import Catalog, load_catalog
-from app.engine.events import CheckStarted, Event
-from app.engine.runner import Engine, RunResult
+from app.catalog import load_catalog
+from app.core.catalog import Catalog
+from app.core.events import CheckStarted, Event
+from app.core.run import RunResult
+from app.engine.runner import Engine
 from tests.servers import BackgroundServer, TestPki
 
 CANCEL_BOUND_S = 1.0

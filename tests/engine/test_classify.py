@@ -9,7 +9,7 @@ import ssl
 
 import pytest
 
-from app.engine import failures as F
+from app.core import failures as F
 from app.engine.classify import classify
 
 

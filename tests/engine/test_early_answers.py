@@ -10,11 +10,11 @@ from pathlib import Path
 from app.analysis.diagnose import diagnose
 from app.analysis.model import NetworkStatus, Verdict
 from app.analysis.progressive import Progressive
-from app.catalog import Catalog
-from app.engine import failures
-from app.engine.events import CheckFinished, RunStarted, StoppedEarly
-from app.engine.interfaces import Interface, InterfaceSnapshot
-from app.engine.model import Check, Feature, Kind, Observation, Role
+from app.core import failures
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, RunStarted, StoppedEarly
+from app.core.model import Check, Feature, Kind, Observation, Role
+from app.core.system import Interface, InterfaceSnapshot
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.runner import Engine
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from app.catalog import Catalog
-from app.engine import failures as F
-from app.engine.model import Check, Feature, Kind, Observation
+from app.core import failures as F
+from app.core.catalog import Catalog
+from app.core.model import Check, Feature, Kind, Observation
 from app.engine.probes import dns as dns_probe
 from app.engine.probes.base import ProbeContext
 from app.engine.probes.registry import PROBES

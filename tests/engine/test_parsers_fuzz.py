@@ -10,7 +10,7 @@ import dns.message
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.engine import failures as F
+from app.core import failures as F
 from app.engine.calls import packets
 from app.engine.doh_client import MAX_ADDRESSES, parse_reply, reply_addresses
 from app.engine.http1 import (

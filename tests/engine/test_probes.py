@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from app.engine import failures as F
-from app.engine.model import Check, Feature, Kind, Observation
+from app.core import failures as F
+from app.core.model import Check, Feature, Kind, Observation
 from app.engine.probes import dns, doh, http, https, stun, tcp, tls
 from app.engine.probes.base import ProbeContext
 from app.engine.probes.registry import PROBES

@@ -14,9 +14,10 @@ import pytest
 from app.analysis.diagnose import diagnose
 from app.analysis.model import Cause, CauseId, Diagnosis, NetworkResult, NetworkStatus
 from app.analysis.network import analyze_network
+from app.core.model import Kind
+from app.core.system import InterfaceSnapshot
 from app.engine import proxy
-from app.engine.interfaces import InterfaceSnapshot, snapshot
-from app.engine.model import Kind
+from app.engine.interfaces import snapshot
 from app.engine.probes import doh, http, https
 from app.engine.probes.base import ProbeContext
 from app.i18n import translator

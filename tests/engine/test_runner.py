@@ -6,9 +6,9 @@ import asyncio
 import time
 from pathlib import Path
 
-from app.catalog import Catalog
-from app.engine.events import CheckFinished, CheckStarted
-from app.engine.model import Check, Feature, Kind, Observation
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, CheckStarted
+from app.core.model import Check, Feature, Kind, Observation
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.runner import Engine
 

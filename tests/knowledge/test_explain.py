@@ -18,8 +18,8 @@ from app.analysis.model import (
     ServiceResult,
     Verdict,
 )
-from app.catalog.loader import Restriction
-from app.engine.model import Feature
+from app.core.catalog import Restriction
+from app.core.model import Feature
 from app.i18n import SUPPORTED, translator
 from app.knowledge import (
     Explanation,

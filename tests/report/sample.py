@@ -21,8 +21,8 @@ from app.analysis.model import (
     ServiceResult,
     Verdict,
 )
-from app.engine.interfaces import Interface, InterfaceSnapshot
-from app.engine.runner import RunResult
+from app.core.run import RunResult
+from app.core.system import Interface, InterfaceSnapshot
 from tests.analysis.factory import fail, ok
 
 LOCAL_ADDRESS = "192.168.77.23"

@@ -17,11 +17,12 @@ import asyncio
 import time
 from typing import Any
 
-from app.engine import failures as F
-from app.engine.calls import defaults, packets
+from app.core import call_defaults as defaults
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
+from app.engine.calls import packets
 from app.engine.calls.flowstats import FlowStats, Reply, flow_stats
 from app.engine.calls.udp import Collector, open_udp
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 

@@ -16,10 +16,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.udp import open_udp
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 

@@ -21,12 +21,12 @@ from urllib.parse import urlsplit
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
-from app.engine import failures as F
-from app.engine.calls import defaults
+from app.core import call_defaults as defaults
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine.calls.turn_call import add_media_stats, media_window
 from app.engine.calls.webrtc import FrameLog, add_tone, close_all, wait_connected
 from app.engine.classify import classify
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import StepFailed, failed_observation
 

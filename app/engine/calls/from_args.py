@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from app.catalog.loader import Catalog
-from app.engine.calls import defaults
+from app.core import call_defaults as defaults
+from app.core.catalog import Catalog
+from app.core.model import Check, Feature, Kind, Role
 from app.engine.calls.turn_url import TurnUrl, TurnUrlError, parse_turn_url
-from app.engine.model import Check, Feature, Kind, Role
 
 SERVICE = "Test call"
 

@@ -26,8 +26,9 @@ from aiortc import (
 )
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 
-from app.engine import failures as F
-from app.engine.calls import defaults
+from app.core import call_defaults as defaults
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine.calls.flowstats import CUTOFF_MIN_REPLIES, CUTOFF_SILENCE_S
 from app.engine.calls.turn_url import TurnUrl, TurnUrlError, parse_turn_url
 from app.engine.calls.webrtc import (
@@ -41,7 +42,6 @@ from app.engine.calls.webrtc import (
     media_stats,
     wait_connected,
 )
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import StepFailed, failed_observation
 

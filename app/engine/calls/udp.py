@@ -9,8 +9,8 @@ import asyncio
 import time
 from typing import Any
 
+from app.core.model import Check, Phase
 from app.engine.classify import classify
-from app.engine.model import Check, Phase
 from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed, phase, resolve
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.call_defaults import UDP_PACKET_BYTES
+from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
-from app.engine.calls.defaults import UDP_PACKET_BYTES
 from app.engine.calls.udp import Collector, open_udp, raise_icmp, wait_for
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import certifi
 
-from app.engine.model import Check, Observation
+from app.core.model import Check, Observation
 from app.engine.sysdns import SystemResolver
 
 

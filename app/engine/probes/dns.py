@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine import timeouts
 from app.engine.dns_util import is_ip_literal, judge_answers
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation, phase
 

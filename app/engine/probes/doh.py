@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 

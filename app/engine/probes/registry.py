@@ -6,8 +6,8 @@ and are added to this table where that package is wired in.
 
 from __future__ import annotations
 
+from app.core.model import Kind
 from app.engine.calls import call_flow, call_shapes, echo_call, turn_call, udp_echo
-from app.engine.model import Kind
 from app.engine.probes import dns, doh, http, https, stun, tcp, tls
 from app.engine.probes.base import ProbeFn
 

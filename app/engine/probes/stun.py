@@ -16,9 +16,9 @@ from typing import Any
 
 from aioice import stun
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine.classify import classify
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation, phase, resolve
 

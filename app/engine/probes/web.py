@@ -14,9 +14,9 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from app.engine import failures as F
+from app.core import failures as F
+from app.core.model import Check, Observation, Phase
 from app.engine.http1 import HttpResponse, build_request, exchange, request_target
-from app.engine.model import Check, Observation, Phase
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import (
     Budget,

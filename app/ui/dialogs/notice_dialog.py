@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from app.catalog import Catalog
+from app.core.catalog import Catalog
 from app.ui import language, style
 from app.ui.widgets.notice import Notice
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.catalog import Catalog
-from app.engine.model import Observation
+from app.core.catalog import Catalog
+from app.core.model import Observation
 from app.ui import language
 
 # (ui key of the header, how to read the cell)

@@ -14,9 +14,9 @@ from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis.progressive import Decided
-from app.catalog import Catalog
-from app.engine.events import CheckFinished, CheckStarted, Event
-from app.engine.model import USER_FEATURES, Check, Feature, Role
+from app.core.catalog import Catalog
+from app.core.events import CheckFinished, CheckStarted, Event
+from app.core.model import USER_FEATURES, Check, Feature, Role
 from app.knowledge.names import service_name, term
 from app.ui import language, style
 from app.ui.widgets.buttons import EnterButton

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.model import USER_FEATURES
+from app.core.model import USER_FEATURES
 from app.knowledge.names import term
 from app.ui import language, style
 from app.ui.support_actions import RunRecord, check_code

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog import Catalog
+from app.core.catalog import Catalog
 from app.knowledge.names import term
 from app.ui import icons, language, style
 from app.ui.language import LANGUAGE_NAMES

@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.analysis.model import Diagnosis, FeatureResult, Verdict
-from app.catalog import Restriction
+from app.core.catalog import Restriction
 from app.knowledge.explain import explain_feature
 from app.knowledge.names import feature_name, term, verdict_word
 from app.ui import icons, language, style

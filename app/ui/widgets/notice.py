@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.catalog import Catalog
-from app.engine.model import USER_FEATURES
+from app.core.catalog import Catalog
+from app.core.model import USER_FEATURES
 from app.knowledge.names import feature_name, join_services
 from app.ui import language, style
 from app.ui.widgets import rich

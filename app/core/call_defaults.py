@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from app.engine.model import Kind
+from app.core.model import Kind
 
 # A STUN binding request without attributes is 20 bytes: the plain-UDP twin is the same size.
 UDP_PACKET_BYTES: Final = 20

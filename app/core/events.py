@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.engine.interfaces import InterfaceSnapshot
-from app.engine.model import Check, Observation
+from app.core.model import Check, Observation
+from app.core.system import InterfaceSnapshot
 
 
 @dataclass(frozen=True)
