@@ -115,7 +115,7 @@ def wine_env(prefix: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PIP_", "PYTHON", "VIRTUAL_ENV", "QT_", "WINE"))}
     env.update({"WINEPREFIX": str(prefix), "WINEARCH": "win64", "WINEDEBUG": "-all",
-                "WINEDLLOVERRIDES": "mscoree,mshtml=", "PYTHONUTF8": "1"})
+                "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d", "PYTHONUTF8": "1"})
     env.update(extra)
     return env
 
@@ -382,6 +382,16 @@ def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False) -> 
                         str(icon.parent)], check=True, timeout=300,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     out.parent.mkdir(parents=True, exist_ok=True)
+    # The same onedir, script, version and compression make the same installer: reuse it.
+    wanted = hashlib.sha256("\n".join([
+        (HASH_FILE.read_text().strip() if HASH_FILE.exists() else "no-hash"), ver, str(fast),
+        hashlib.sha256(NSI.read_bytes()).hexdigest(),
+        hashlib.sha256(icon.read_bytes()).hexdigest()]).encode()).hexdigest()
+    stamp = VAR / "stamps" / f"{out.name}.hash"
+    if HASH_FILE.exists() and out.is_file() and stamp.is_file() \
+            and stamp.read_text().strip() == wanted:
+        return out
+    stamp.unlink(missing_ok=True)
     command = ["makensis", "-V2", "-INPUTCHARSET", "UTF8", f"-DVERSION={ver}",
                f"-DVERSION_NUMBERS={numbers}", f"-DSOURCE_DIR={onedir}", f"-DOUTFILE={out}",
                f"-DICON={icon}"]
@@ -395,11 +405,17 @@ def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False) -> 
         raise SystemExit("dist-windows: makensis failed:\n" + (result.stdout
                                                                 + result.stderr)[-4000:])
     log(f"{out.name}: {out.stat().st_size / 1e6:.1f} MB in {time.monotonic() - started:.0f} s")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(wanted + "\n")
     return out
 
 
 def make_zip(onedir: Path, ver: str, out: Path) -> Path:
     """The portable zip: the onedir as ``conncheck-VERSION/``, sorted, fixed timestamps."""
+    hash_now = HASH_FILE.read_text().strip() if HASH_FILE.exists() else None
+    done = VAR / "stamps" / f"{out.name}.hash"
+    if hash_now and out.is_file() and done.is_file() and done.read_text().strip() == hash_now:
+        return out
     stamp = time.gmtime(max(int(source_date_epoch()), 315532800))[:6]
     tmp = out.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
@@ -410,6 +426,9 @@ def make_zip(onedir: Path, ver: str, out: Path) -> Path:
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes(), compresslevel=9)
     tmp.replace(out)
+    if hash_now:
+        done.parent.mkdir(parents=True, exist_ok=True)
+        done.write_text(hash_now + "\n")
     log(f"{out.name}: {out.stat().st_size / 1e6:.1f} MB")
     return out
 
