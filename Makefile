@@ -44,7 +44,7 @@ pytest: $(STAMP)
 test: sysdeps $(STAMP) lint typecheck pytest
 
 screenshots: sysdeps $(STAMP)
-	$(BIN)/python -m app.ui.screenshots docs/screenshots
+	$(BIN)/python -m tools.screenshots docs/screenshots
 
 dist: $(STAMP)
 	bash build/linux/make-dist.sh

@@ -145,12 +145,8 @@ def _describe(where: str, exc_info: ExcInfo | None, message: str) -> str:
     return "\n".join(lines)
 
 
-def record(where: str, exc_info: ExcInfo | None = None, message: str = "") -> Path | None:
-    """Append one scrubbed entry to the crash log; its path, or None if it could not be written.
-
-    ``where``: the part of the app ("window", "command line"); ``exc_info``: the error as
-    ``sys.exc_info()`` gives it.
-    """
+def _write(entry: str) -> Path | None:
+    """Append one entry (already scrubbed) to the crash log; its path, or None."""
     try:
         folder = log_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -162,8 +158,8 @@ def record(where: str, exc_info: ExcInfo | None = None, message: str = "") -> Pa
         try:
             handler.setFormatter(logging.Formatter("%(message)s"))
             stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-            entry = f"── {stamp} ──\n{scrub(_describe(where, exc_info, message))}\n"
-            handler.handle(logging.makeLogRecord({"msg": entry, "levelno": logging.ERROR,
+            handler.handle(logging.makeLogRecord({"msg": f"── {stamp} ──\n{entry}\n",
+                                                  "levelno": logging.ERROR,
                                                   "levelname": "ERROR"}))
             if handler.failed:
                 return None
@@ -172,6 +168,42 @@ def record(where: str, exc_info: ExcInfo | None = None, message: str = "") -> Pa
         return path if path.exists() else None
     except Exception:  # never let the log turn one error into two
         return None
+
+
+def record(where: str, exc_info: ExcInfo | None = None, message: str = "") -> Path | None:
+    """Append one scrubbed entry to the crash log; its path, or None if it could not be written.
+
+    ``where``: the part of the app ("window", "command line"); ``exc_info``: the error as
+    ``sys.exc_info()`` gives it.
+    """
+    try:
+        return _write(scrub(_describe(where, exc_info, message)))
+    except Exception:
+        return None
+
+
+class LogHandler(logging.Handler):
+    """Where ``logging`` of the app's modules goes (set up by app/session.py): each record
+    becomes one scrubbed crash-log entry, named after the module that logged it."""
+
+    def emit(self, log_record: logging.LogRecord) -> None:
+        exc = log_record.exc_info
+        try:
+            message = f"{log_record.levelname}: {log_record.getMessage()}"
+        except Exception:  # a bad format string in a log call: keep the raw text
+            message = f"{log_record.levelname}: {log_record.msg!r}"
+        record(log_record.name, exc if exc and exc[0] else None, message)  # type: ignore[arg-type]
+
+
+def setup_logging() -> None:
+    """Warnings and errors that the app's modules log go to the crash log (``LogHandler``).
+    Idempotent; the front ends call it once at start."""
+    logger = logging.getLogger("app")
+    if any(isinstance(h, LogHandler) for h in logger.handlers):
+        return
+    handler = LogHandler(level=logging.WARNING)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 # ── what to tell the user ─────────────────────────────────────────────────────────────────

@@ -15,14 +15,14 @@ import re
 import sys
 from typing import Any
 
+from app.core import exit_codes
+
 TOKEN_ENV = "CONNCHECK_ECHO_TOKEN"
 OPEN_WARNING = (
     "WARNING: no token set (--token or {env}): anyone who finds this port can make test "
     "calls to it. Safe limits still apply, but set a token on a public server."
 )
 
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def _listen(text: str) -> tuple[str, int]:
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         print("conncheck echo-peer: the token must be 8-200 letters, digits or . _ ~ - "
               "(e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(16))')",
               file=sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
 
     def announce(bound: int) -> None:
         print(f"echo peer listening on {host}:{bound} (HTTP signalling on TCP, echo on UDP)",
@@ -71,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
         asyncio.run(serve(host, port, args.stun, args.lifetime, on_listening=announce,
                           token=token))
     except KeyboardInterrupt:
-        return EXIT_OK
+        return exit_codes.OK
     except OSError as exc:
         print(f"conncheck echo-peer: cannot listen on {host}:{port}: {exc.strerror or exc}",
               file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_OK
+        return exit_codes.USAGE
+    return exit_codes.OK

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.analysis.model import Diagnosis, NetworkStatus
 from app.analysis.progressive import Decided
-from app.cli.main import EXIT_OK, EXIT_USAGE
+from app.core import exit_codes
 from app.core.catalog import Catalog
 from app.core.model import USER_FEATURES
 from app.core.run import RunResult
@@ -110,20 +110,6 @@ def _workarounds(workarounds: tuple[explain.Workaround, ...], tr: Translator) ->
     return lines
 
 
-def safe_code(diagnosis: Diagnosis) -> str:
-    from app.report.code import encode
-
-    return encode(diagnosis)
-
-
-def remember(diagnosis: Diagnosis, code: str, tr: Translator) -> str:
-    """Keep the run in the local history; what changed since last time (or a history
-    problem), in the user's words — "" when there is nothing to say."""
-    from app.report.changes_text import remember as keep
-
-    return keep(diagnosis, code, tr)
-
-
 def write_report(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator,
                  code: str, *, include_identifiers: bool) -> int:
     from app.report.writers import ReportError
@@ -133,9 +119,9 @@ def write_report(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translato
         write(path, run, diagnosis, tr, code=code, include_identifiers=include_identifiers)
     except ReportError as exc:
         print(tr.format("cli.report_error", problem=str(exc)), file=sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
     print(tr.format("cli.report_written", path=str(path)), file=sys.stderr)
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def decode(text: str, tr: Translator) -> int:
@@ -146,7 +132,7 @@ def decode(text: str, tr: Translator) -> int:
         diagnosis = decode_code(text)
     except CodeError as exc:
         print(tr.gettext(f"cli.code_error.{exc.reason.value}"), file=sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
     from app.knowledge import format_date
 
     print(tr.format("cli.decoded_header", date=format_date(diagnosis.date, tr)))
@@ -171,7 +157,7 @@ def decode(text: str, tr: Translator) -> int:
         for cause in main:
             print(wrap(f"{explain.explain_cause(cause.id, tr).headline} ({cause.id.value})",
                         "  • "))
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def history(tr: Translator, *, as_json: bool) -> int:
@@ -184,10 +170,10 @@ def history(tr: Translator, *, as_json: bool) -> int:
     if as_json:
         json.dump([e.to_json() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        return EXIT_OK
+        return exit_codes.OK
     if not entries:
         print(tr.gettext("cli.history_empty"))
-        return EXIT_OK
+        return exit_codes.OK
     for entry in entries:
         when = entry.time.strftime("%Y-%m-%d %H:%M")
         verdicts = ", ".join(
@@ -195,4 +181,4 @@ def history(tr: Translator, *, as_json: bool) -> int:
             for f in USER_FEATURES if f.value in entry.features
         )
         print(f"{when}  {entry.code}  {verdicts}")
-    return EXIT_OK
+    return exit_codes.OK

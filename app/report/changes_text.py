@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from app.analysis.model import Diagnosis, NetworkStatus, Verdict
+from app.analysis.model import NetworkStatus, Verdict
 from app.i18n import Translator
 from app.knowledge import explain
 from app.knowledge.names import format_date, service_name
@@ -21,8 +21,8 @@ from app.report.history import (
     Change,
     HistoryEntry,
     HistoryProblem,
-    HistoryStore,
     ProblemReason,
+    Remembered,
     changes,
 )
 
@@ -112,22 +112,16 @@ def problem_text(problem: HistoryProblem, tr: Translator) -> str:
     return tr.gettext("history.problem.unreadable")
 
 
-def remember(diagnosis: Diagnosis, code: str, tr: Translator,
-             store: HistoryStore | None = None) -> str:
-    """Keep this run in the local history and say what changed since the previous one
-    ("Calls in Telegram worked yesterday at 18:04; now blocked."), or "" when nothing did.
-
-    A history problem never disturbs the results: it comes back worded, not raised.
+def since_last_time(remembered: Remembered, tr: Translator) -> str:
+    """What changed since the previous run ("Calls in Telegram worked yesterday at 18:04; now
+    blocked."), a calm sentence about a history problem, or "" when there is nothing to say.
     """
-    store = store or HistoryStore()
-    previous = store.latest()
-    current = HistoryEntry.from_diagnosis(diagnosis, code)
-    store.append(current)
-    if store.last_problem is not None:
-        return problem_text(store.last_problem, tr)
-    if previous is None:
+    if remembered.problem is not None:
+        return problem_text(remembered.problem, tr)
+    if remembered.previous is None:
         return ""
-    return " ".join(change_sentences(_judged(previous), _judged(current), tr))
+    return " ".join(change_sentences(_judged(remembered.previous),
+                                     _judged(remembered.current), tr))
 
 
 def _judged(entry: HistoryEntry) -> HistoryEntry:

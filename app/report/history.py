@@ -288,3 +288,21 @@ class HistoryStore:
             json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for e in entries
         )
         write_atomically(self.path, text.encode("utf-8"), mode=0o600)
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A run kept in the history: the run before it, and any problem with the file."""
+
+    previous: HistoryEntry | None
+    current: HistoryEntry
+    problem: HistoryProblem | None
+
+
+def keep(entry: HistoryEntry, store: HistoryStore | None = None) -> Remembered:
+    """Append ``entry`` and say what came before it. Never raises (see ``problem``)."""
+    store = store or HistoryStore()
+    previous = store.latest()
+    store.append(entry)
+    return Remembered(previous, entry, store.last_problem)
+

@@ -10,14 +10,15 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__, crashlog
+from app.core import exit_codes
 from app.i18n import SUPPORTED, system_language
 from app.paths import MissingResource, resource
+from app.session import Options
 from app.ui import icons, language
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
@@ -52,13 +53,13 @@ def check_resources() -> None:
         resource("icons", f"{name}.svg")
 
 
-def create_window(lang: str | None = None, catalog: Path | None = None,
+def create_window(lang: str | None = None, options: Options | None = None,
                   settings: Settings | None = None) -> MainWindow:
     application()
     check_resources()
     settings = settings or Settings.load()
     language.set_language(choose_language(lang, settings))  # a missing translation raises here
-    window = MainWindow(settings, catalog)
+    window = MainWindow(settings, options)
     install_excepthook(window)
     return window
 
@@ -87,19 +88,16 @@ def install_excepthook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
-EXIT_BROKEN_INSTALL = 3  # as app/cli/main.py: the app's own files are missing
-
-
-def run_gui(lang: str | None = None, catalog: Path | None = None) -> int:
+def run_gui(lang: str | None = None, options: Options | None = None) -> int:
     app = application()
     try:
-        window = create_window(lang, catalog)
+        window = create_window(lang, options)
     except MissingResource as exc:  # a damaged install (an icon, a translation): say so plainly
         text = crashlog.missing_files_message(str(exc), lang)
         print(text, file=sys.stderr)
         if app.platformName() != "offscreen":  # nobody to click OK offscreen (tests, self-test)
             QMessageBox.critical(None, APP_NAME, text)
-        return EXIT_BROKEN_INSTALL
+        return exit_codes.BROKEN_INSTALL
     window.show()
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal still quits
     return app.exec()

@@ -19,21 +19,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from app.analysis.diagnose import diagnose
-from app.analysis.model import Diagnosis
-from app.analysis.progressive import Progressive
 from app.core.catalog import Catalog
-from app.core.events import Event
-from app.core.run import RunResult
-from app.engine.runner import Engine
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """A finished run and its diagnosis (computed on the engine thread: pure, but not free)."""
-
-    run: RunResult
-    diagnosis: Diagnosis
+from app.session import Options, Outcome, Session
 
 
 @dataclass(frozen=True)
@@ -47,7 +34,7 @@ class RunFailure:
 class EngineBridge(QObject):
     progress = Signal(int, object)  # run number, app.core.events.Event
     verdict = Signal(int, object)  # run number, app.analysis.progressive.Decided (as known)
-    finished = Signal(int, object)  # run number, RunOutcome
+    finished = Signal(int, object)  # run number, app.session.Outcome
     failed = Signal(int, object)  # run number, RunFailure
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -55,7 +42,7 @@ class EngineBridge(QObject):
         self._run_number = 0
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._engine: Engine | None = None
+        self._session: Session | None = None
 
     @property
     def run_number(self) -> int:
@@ -64,35 +51,28 @@ class EngineBridge(QObject):
     def is_running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, catalog: Catalog) -> int:
+    def start(self, catalog: Catalog, options: Options = Options()) -> int:
         """Start a run on a new engine thread; returns its number. Raises only if the engine
         cannot be built (e.g. a catalog CA file vanished) — the caller shows that as an error."""
         self._run_number += 1
         number = self._run_number
-
-        progressive = Progressive(catalog)
-
-        def emit_event(event: Event) -> None:  # engine thread; never touches widgets
-            self.progress.emit(number, event)
-            for decided in progressive.on_event(event):  # pure analysis, a few ms at most
-                self.verdict.emit(number, decided)
-
-        engine = Engine(catalog, on_event=emit_event)
+        # The callbacks run on the engine thread and never touch widgets: signals only.
+        session = Session(catalog, options,
+                          on_event=lambda event: self.progress.emit(number, event),
+                          on_verdict=lambda decided: self.verdict.emit(number, decided))
         loop = asyncio.new_event_loop()
-        self._engine, self._loop = engine, loop
+        self._session, self._loop = session, loop
         self._thread = threading.Thread(
-            target=self._main, args=(number, catalog, engine, loop), name=f"engine-{number}",
+            target=self._main, args=(number, session, loop), name=f"engine-{number}",
             daemon=True,
         )
         self._thread.start()
         return number
 
-    def _main(self, number: int, catalog: Catalog, engine: Engine,
-              loop: asyncio.AbstractEventLoop) -> None:
+    def _main(self, number: int, session: Session, loop: asyncio.AbstractEventLoop) -> None:
         asyncio.set_event_loop(loop)
         try:
-            run = loop.run_until_complete(engine.run())
-            outcome = RunOutcome(run, diagnose(run.observations, catalog, run.interfaces))
+            outcome: Outcome = loop.run_until_complete(session.run())
         except BaseException as exc:  # reported to the window, never lost in a thread
             failure = RunFailure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
             self.failed.emit(number, failure)
@@ -105,12 +85,11 @@ class EngineBridge(QObject):
 
     def cancel(self) -> None:
         """Ask the current run to stop; it returns within about half a second."""
-        loop, engine = self._loop, self._engine
-        if loop is None or engine is None:
+        loop, session = self._loop, self._session
+        if loop is None or session is None:
             return
         with contextlib.suppress(RuntimeError):  # the loop already closed: nothing to stop
-            loop.call_soon_threadsafe(engine.cancel)
-
+            loop.call_soon_threadsafe(session.cancel)
     def wait(self, timeout_s: float) -> bool:
         """Wait (bounded) for the engine thread to end. True when it has ended."""
         thread = self._thread

@@ -15,12 +15,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QWidget
 from shiboken6 import isValid
 
 from app import crashlog
-from app.catalog import CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.knowledge.names import term
-from app.paths import default_catalog_path
+from app.session import Options, Outcome, SessionError, prepare
 from app.ui import icons, language, style, support_actions
-from app.ui.bridge import EngineBridge, RunFailure, RunOutcome
+from app.ui.bridge import EngineBridge, RunFailure
 from app.ui.dialogs.error_dialog import ErrorDialog
 from app.ui.dialogs.notice_dialog import NoticeDialog
 from app.ui.language import LANGUAGE_NAMES
@@ -30,20 +29,21 @@ from app.ui.pages.details import DetailsPage
 from app.ui.pages.results import ResultsPage
 from app.ui.pages.welcome import WelcomePage
 from app.ui.settings import Settings
-from app.ui.support_actions import RunRecord
 
 CLOSE_WAIT_S = 3.0  # closing during a run: how long to wait for the engine thread
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings, catalog_path: Path | None = None,
+    def __init__(self, settings: Settings, options: Options | None = None,
                  parent: QWidget | None = None) -> None:
+        """``options``: what to check (the command line's ``--catalog``, ``--only``,
+        ``--turn``, ``--echo-peer``, ``--calls-long``, ``--deadline``), as for the terminal."""
         super().__init__(parent)
         self.settings = settings
-        self.catalog_path = catalog_path
+        self.options = options or Options()
         self.catalog: Catalog | None = None
         self.catalog_problem: str | None = None
-        self.record: RunRecord | None = None
+        self.record: Outcome | None = None
         self.dialogs: list[QWidget] = []  # open dialogs, kept alive and findable by tests
         self._cancelling = False
         self._load_catalog()
@@ -99,9 +99,9 @@ class MainWindow(QMainWindow):
     # -- catalog --------------------------------------------------------------------------
     def _load_catalog(self) -> None:
         try:
-            self.catalog = load_catalog(self.catalog_path or default_catalog_path())
+            self.catalog = prepare(self.options)
             self.catalog_problem = None
-        except (CatalogError, FileNotFoundError) as exc:
+        except (SessionError, FileNotFoundError) as exc:  # FileNotFoundError: a damaged install
             self.catalog, self.catalog_problem = None, str(exc)
         except Exception:  # a loader bug: still a message with details, never a crash
             self.catalog, self.catalog_problem = None, traceback.format_exc()
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         self.welcome.set_status("")
         self._cancelling = False
         try:
-            self.bridge.start(self.catalog)
+            self.bridge.start(self.catalog, self.options)
         except Exception as exc:  # the engine could not even be built (e.g. a CA file)
             self.show_error("ui.error.engine", f"{type(exc).__name__}: {exc}")
             return
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
         self.checking.end()
         self.start_action.setEnabled(True)
 
-    def _on_finished(self, number: int, outcome: RunOutcome) -> None:
+    def _on_finished(self, number: int, outcome: Outcome) -> None:
         if number != self.bridge.run_number:
             return
         self._run_over()
@@ -256,10 +256,9 @@ class MainWindow(QMainWindow):
             self.welcome.set_status("ui.welcome.cancelled")
             self._show_page(self.welcome)
             return
-        assert self.catalog is not None
-        self.record = RunRecord(outcome.run, outcome.diagnosis, self.catalog)
-        self.results.show_record(self.record)
-        self.details.set_rows(rows_for(outcome.run.observations, self.catalog))
+        self.record = outcome
+        self.results.show_record(outcome)
+        self.details.set_rows(rows_for(outcome.run.observations, outcome.catalog))
         self.details_action.setEnabled(True)
         self.guided_action.setEnabled(True)
         since = support_actions.remember_run(self.record, language.current())
@@ -302,7 +301,7 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.results.set_status(tr.format("ui.results.saved", path=path))
         else:
-            self.show_error(support_actions.save_message_key(problem), problem)
+            self.show_error(problem.message_key, problem.detail)
 
     def show_code(self) -> None:
         """The code first, then the numbered lines a helper asks for (guided mode)."""
@@ -311,7 +310,7 @@ class MainWindow(QMainWindow):
     def show_guided(self) -> None:
         if self.record is None:
             return
-        code = support_actions.check_code(self.record.diagnosis)
+        code = self.record.code
         if code is None:
             return
         from app.ui.support.guided_dialog import GuidedDialog

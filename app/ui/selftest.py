@@ -60,7 +60,7 @@ def _draw_everything(catalog: object) -> list[str]:
     from app.core.catalog import Catalog
     from app.ui.app import application, create_window
     from app.ui.settings import Settings
-    from app.ui.showcase import image_problem, render_pages
+    from app.ui.selftest_pages import image_problem, render_pages
 
     assert isinstance(catalog, Catalog)
     application()

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from app.catalog.loader import CatalogError, parse_catalog
-from app.core import call_defaults as defaults
-from app.core.model import Check, Kind, Role
-from app.engine.calls.from_args import (
+from app.catalog.call_options import (
     CallArgsError,
     turn_checks_from_args,
     with_call_duration,
     with_call_options,
 )
+from app.catalog.loader import CatalogError, parse_catalog
+from app.core import call_defaults as defaults
+from app.core.model import Check, Kind, Role
 
 HEAD = {"schema": 1, "name": "t", "version": "1", "timeout_s": 3.0}
 

@@ -13,10 +13,10 @@ import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from app.analysis.calls import analyze_calls
+from app.catalog.call_options import CallArgsError, echo_checks_from_args
 from app.core.model import Kind
 from app.engine.calls import call_flow, call_shapes, echo_server, udp_echo
 from app.engine.calls.echo_call import post_offer
-from app.engine.calls.from_args import CallArgsError, echo_checks_from_args
 from app.engine.calls.webrtc import ToneTrack
 from app.engine.probes.base import ProbeContext
 from app.engine.steps import StepFailed

@@ -8,10 +8,10 @@ import pytest
 
 from app.analysis.calls import analyze_calls
 from app.analysis.model import CauseId
+from app.catalog.call_options import turn_checks_from_args
 from app.core import failures as F
 from app.core.model import Check, Feature, Kind, Role
 from app.engine.calls import turn_call
-from app.engine.calls.from_args import turn_checks_from_args
 from app.engine.probes.base import ProbeContext
 from tests.calls.turn_server import PASSWORD, USER, Turn, coturn
 

@@ -296,14 +296,15 @@ def test_a_second_run_says_what_changed_since_the_first(loopback_catalog, data_d
     """Terminal and window share one history: a change in a verdict is said in plain words."""
     from app.analysis.diagnose import diagnose
     from app.i18n import translator
-    from app.report.changes_text import remember
+    from app.report.changes_text import since_last_time
     from app.report.code import encode
-    from app.report.history import HistoryStore
+    from app.report.history import HistoryEntry, HistoryStore, keep
     from tests.analysis.factory import CONNECTED, catalog, healthy
 
     store = HistoryStore(Path(data_dir["CONNCHECK_DATA_DIR"]) / "history.jsonl")
     earlier = diagnose(healthy(), catalog(), CONNECTED)
-    assert remember(earlier, encode(earlier), translator("en"), store) == ""
+    first = keep(HistoryEntry.from_diagnosis(earlier, encode(earlier)), store)
+    assert since_last_time(first, translator("en")) == ""
     result = conncheck("check", "--catalog", str(loopback_catalog), "--lang", "en",
                        env=data_dir)
     assert result.returncode == 0

@@ -102,16 +102,19 @@ def test_problem_texts_are_calm_and_filled_in() -> None:
 def test_since_last_time_leaves_out_what_could_not_be_judged(tmp_path) -> None:
     from app.analysis.diagnose import diagnose
     from app.i18n import translator
-    from app.report.changes_text import remember
-    from app.report.history import HistoryStore
+    from app.report.changes_text import since_last_time
+    from app.report.history import HistoryEntry, HistoryStore, keep
     from tests.analysis.factory import CONNECTED, catalog, fail, healthy
 
     store = HistoryStore(tmp_path / "history.jsonl")
     tr = translator("en")
-    assert remember(diagnose(healthy(), catalog(), CONNECTED), "C1", tr, store) == ""
+    def remember(diagnosis, code):  # type: ignore[no-untyped-def]
+        return since_last_time(keep(HistoryEntry.from_diagnosis(diagnosis, code), store), tr)
+
+    assert remember(diagnose(healthy(), catalog(), CONNECTED), "C1") == ""
     unclear = healthy(tg_dc1=fail("tg-dc1", "internal_error", "tcp"),
                       tg_web=fail("tg-web", "internal_error", "http"),
                       wa_relay=fail("wa-relay", "generic_timeout_error", "udp"))
-    said = remember(diagnose(unclear, catalog(), CONNECTED), "C2", tr, store)
+    said = remember(diagnose(unclear, catalog(), CONNECTED), "C2")
     assert "Calls in WhatsApp worked" in said and "now blocked" in said
     assert "Telegram" not in said  # works -> couldn't tell is not news

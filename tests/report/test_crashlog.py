@@ -127,7 +127,8 @@ def test_cli_bug_is_a_plain_message_naming_the_log_and_exit_1(
         anna: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         lang: str, words: str) -> None:
     from app.cli import commands
-    from app.cli.main import EXIT_INTERNAL, run_cli
+    from app.cli.main import run_cli
+    from app.core.exit_codes import INTERNAL as EXIT_INTERNAL
 
     def broken(*args: object) -> int:
         boom()

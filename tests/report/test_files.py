@@ -233,7 +233,8 @@ def empty_resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_missing_file_of_the_app_is_a_clear_message_and_exit_3(
         empty_resources: Path, capsys: pytest.CaptureFixture[str], lost: str, lang: str,
         words: str) -> None:
-    from app.cli.main import EXIT_BROKEN_INSTALL, run_cli
+    from app.cli.main import run_cli
+    from app.core.exit_codes import BROKEN_INSTALL as EXIT_BROKEN_INSTALL
 
     (empty_resources / lost).unlink()
     code = run_cli(["check", "--lang", lang, "--json"])

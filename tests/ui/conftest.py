@@ -126,12 +126,13 @@ def broken_catalog(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_window(qtbot) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    from app.session import Options
     from app.ui.app import create_window
 
     made = []
 
     def make(catalog: Path, lang: str = "ru"):  # type: ignore[no-untyped-def]
-        window = create_window(lang, catalog)
+        window = create_window(lang, Options(catalog=catalog))
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

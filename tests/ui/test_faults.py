@@ -106,7 +106,7 @@ def test_saving_a_report_on_a_full_disk_says_so_and_keeps_the_old_file(
     qtbot.mouseClick(window.results.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(error_dialogs(window)), timeout=5000)
     (dialog,) = error_dialogs(window)
-    assert dialog.message.text() == message
+    assert dialog.message.text() == message, dialog.details_text()
     assert str(target) in dialog.details_text()
     assert target.read_text(encoding="utf-8") == "the report from last week"
     assert leftovers(target.parent) == []

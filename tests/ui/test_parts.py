@@ -25,7 +25,7 @@ pytestmark = pytest.mark.gui
 def test_every_control_has_an_accessible_name_and_description(qtbot, make_window,
                                                               quick_catalog):
     window = make_window(quick_catalog, "ru")
-    from app.ui.showcase import render_pages
+    from app.ui.selftest_pages import render_pages
 
     render_pages(window, window.catalog)  # fill every page, so every control has content
     missing = []

@@ -189,9 +189,10 @@ def test_window_remembers_size_language_and_notice(qtbot, make_window, quick_cat
     saved = json.loads((private_settings / "window.json").read_text(encoding="utf-8"))
     assert saved == {"width": 700, "height": 640, "language": "en", "notice_seen": True}
 
+    from app.session import Options
     from app.ui.app import create_window
 
-    again = create_window(None, quick_catalog)
+    again = create_window(None, Options(catalog=quick_catalog))
     qtbot.addWidget(again)
     again.show()
     assert (again.width(), again.height()) == (700, 640)
@@ -235,7 +236,7 @@ def test_copy_report_and_save_report_produce_the_report(qtbot, make_window, quic
     qtbot.mouseClick(window.results.copy_button, Qt.MouseButton.LeftButton)
     report = QGuiApplication.clipboard().text()
     assert "Сообщения" in report and "Заблокировано" in report
-    code = support_actions.check_code(window.record.diagnosis)
+    code = window.record.code
     assert code and code in report
     assert window.results.status.text().startswith("Отчёт скопирован")
 
@@ -246,12 +247,12 @@ def test_copy_report_and_save_report_produce_the_report(qtbot, make_window, quic
 
 def test_an_engine_failure_is_a_message_and_the_window_stays_usable(
         qtbot, make_window, quick_catalog, monkeypatch: pytest.MonkeyPatch):
-    import app.ui.bridge
+    import app.session
 
     def broken_analysis(*args: object, **kwargs: object) -> object:
         raise ValueError("analysis broke")
 
-    monkeypatch.setattr(app.ui.bridge, "diagnose", broken_analysis)
+    monkeypatch.setattr(app.session, "diagnose", broken_analysis)
     window = make_window(quick_catalog, "en")
     window.start_check()
     qtbot.waitUntil(lambda: any(isinstance(d, ErrorDialog) and d.isVisible()

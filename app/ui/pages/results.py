@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.core.model import USER_FEATURES
 from app.knowledge.names import term
+from app.session import Outcome
 from app.ui import language, style
-from app.ui.support_actions import RunRecord, check_code
 from app.ui.widgets.banner import Banner
 from app.ui.widgets.buttons import EnterButton
 from app.ui.widgets.feature_card import FeatureCard
@@ -34,7 +34,7 @@ class ResultsPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.record: RunRecord | None = None
+        self.record: Outcome | None = None
         self.title = QLabel()
         style.set_font(self.title, style.TITLE, bold=True)
         self.banner = Banner()
@@ -88,7 +88,7 @@ class ResultsPage(QWidget):
             self.setTabOrder(first, second)
         self.retranslate()
 
-    def show_record(self, record: RunRecord) -> None:
+    def show_record(self, record: Outcome) -> None:
         self.record = record
         diagnosis = record.diagnosis
         restrictions = record.catalog.restrictions
@@ -124,7 +124,7 @@ class ResultsPage(QWidget):
         self.title.setText(tr.gettext("ui.results.title"))
         if self.record is not None:
             self.banner.show_network(self.record.diagnosis.network, self._note())
-            code = check_code(self.record.diagnosis)
+            code = self.record.code
             self.code.setText(f"{term('check_code', tr)}: {code}" if code else "")
             self.code.setAccessibleName(term("check_code", tr))
             self.code.setAccessibleDescription(" ".join(code or ""))

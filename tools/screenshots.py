@@ -1,4 +1,4 @@
-"""``python -m app.ui.screenshots DIR`` (``make screenshots``): every page in both languages,
+"""``python -m tools.screenshots DIR`` (``make screenshots``): every page in both languages,
 in a light and a dark palette, as PNG files for the README and for review.
 
 Uses a real X server when there is one (starting Xvfb itself when DISPLAY is unset and Xvfb
@@ -80,8 +80,8 @@ def make_screenshots(out: Path) -> list[Path]:
     from app.catalog import load_catalog
     from app.paths import default_catalog_path
     from app.ui.app import application, create_window
+    from app.ui.selftest_pages import image_problem, render_pages
     from app.ui.settings import Settings
-    from app.ui.showcase import image_problem, render_pages
 
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CONNCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="conncheck-shots-"))

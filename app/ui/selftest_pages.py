@@ -1,5 +1,5 @@
-"""Every page of the window in a known state, without a network: for the self-test (a frozen
-build must draw each page in both languages) and for ``make screenshots``.
+"""Every page of the window in a known state, without a network: what ``--self-test`` draws (a
+frozen build must draw each page in both languages); ``make screenshots`` (tools/) saves them.
 
 The diagnosis here is synthetic on purpose — it shows a typical Russian mobile network today
 (calls blocked in WhatsApp and Telegram, messages slow, maps fine) so every kind of card,
@@ -33,7 +33,7 @@ from app.core.system import InterfaceSnapshot
 from app.ui.dialogs.error_dialog import ErrorDialog
 from app.ui.main_window import MainWindow
 from app.ui.models.checks_model import rows_for
-from app.ui.support_actions import RunRecord
+from app.session import Outcome, check_code
 
 PAGES: tuple[str, ...] = ("welcome", "checking", "results", "results-open", "results-network",
                           "details", "error")
@@ -76,6 +76,10 @@ def synthetic_run(catalog: Catalog) -> RunResult:
                      InterfaceSnapshot(()))
 
 
+def _outcome(run: RunResult, diagnosis: Diagnosis, catalog: Catalog) -> Outcome:
+    return Outcome(run, catalog, diagnosis, check_code(diagnosis))
+
+
 def _settle() -> None:
     for _ in range(3):
         QApplication.processEvents()
@@ -114,7 +118,7 @@ def render_pages(window: MainWindow, catalog: Catalog,
     images["checking"] = _grab(window)
     window.checking.end()
 
-    record = RunRecord(synthetic_run(catalog), synthetic_diagnosis(network), catalog)
+    record = _outcome(synthetic_run(catalog), synthetic_diagnosis(network), catalog)
     window.record = record
     window.results.show_record(record)
     window.details.set_rows(rows_for(record.run.observations, catalog))
@@ -125,7 +129,7 @@ def render_pages(window: MainWindow, catalog: Catalog,
     window.results.cards["calls"].toggle.setChecked(False)
 
     # the banner: mobile internet that lets only some Russian sites through
-    limited = RunRecord(record.run, synthetic_diagnosis(NetworkStatus.WHITELIST_ONLY), catalog)
+    limited = _outcome(record.run, synthetic_diagnosis(NetworkStatus.WHITELIST_ONLY), catalog)
     window.results.show_record(limited)
     images["results-network"] = _grab(window)
     window.results.show_record(record)
