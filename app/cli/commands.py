@@ -10,7 +10,7 @@ from typing import TextIO
 
 from app.analysis.progressive import Decided
 from app.cli import render
-from app.cli.main import options_from
+from app.cli.options import options_from
 from app.core import exit_codes
 from app.core.catalog import Catalog
 from app.core.events import CheckFinished, Event

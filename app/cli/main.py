@@ -114,21 +114,6 @@ def _has_display() -> bool:
                 or os.environ.get("QT_QPA_PLATFORM"))
 
 
-def options_from(args: argparse.Namespace) -> Options:
-    """The run options of parsed arguments (``check`` or the window)."""
-    from app.session import Options
-
-    return Options(
-        catalog=args.catalog,
-        only=tuple(args.only) if args.only else None,
-        turn=tuple(args.turn or ()),
-        echo_peer=args.echo_peer,
-        calls_long=args.calls_long,
-        deadline_s=args.deadline,
-        sequential=getattr(args, "sequential", False),
-    )
-
-
 def run_cli(argv: list[str], *, open_window: OpenWindow | None = None,
             self_test: SelfTest | None = None) -> int:
     """Parse ``argv`` and do it. Without a command, ``open_window`` (when given and there is a
@@ -153,6 +138,8 @@ def _start(args: argparse.Namespace, argv: list[str], lang: str | None,
            parser: argparse.ArgumentParser, open_window: OpenWindow | None) -> int:
     if args.command is None:
         if open_window is not None and _has_display():
+            from app.cli.options import options_from
+
             try:
                 return open_window(lang, options_from(args))
             except ImportError as exc:  # the window is not there: still give an answer
