@@ -13,6 +13,7 @@ import psutil
 
 from app.core.system import Interface, InterfaceSnapshot, LinkState
 from app.engine.proxy import detect
+from app.engine.winvpn import vpn_adapter_names
 
 # Interface names that VPN software uses (OONI's desktop heuristic, extended).
 _VPN_NAME = re.compile(
@@ -50,6 +51,7 @@ def link_state() -> LinkState | None:
 
 def snapshot() -> InterfaceSnapshot:
     proxy = detect()
+    windows_vpn = vpn_adapter_names()  # by driver description; empty except on Windows
     try:
         stats = psutil.net_if_stats()
         addrs = psutil.net_if_addrs()
@@ -67,7 +69,7 @@ def snapshot() -> InterfaceSnapshot:
                 name=name,
                 is_up=bool(st and st.isup),
                 addresses=usable,
-                looks_like_vpn=bool(_VPN_NAME.search(name)),
+                looks_like_vpn=bool(_VPN_NAME.search(name)) or name in windows_vpn,
             )
         )
     return InterfaceSnapshot(tuple(result), proxy=proxy)

@@ -39,7 +39,14 @@ def from_mapping(proxies: Mapping[str, str]) -> ProxySettings:
     return ProxySettings(tuple(sorted(kinds)))
 
 
-def detect(read: Callable[[], Mapping[str, str]] = urllib.request.getproxies) -> ProxySettings:
+def system_proxies() -> Mapping[str, str]:
+    """``getproxies()``, plus on Windows a proxy script (AutoConfigURL, app/engine/winproxy.py)."""
+    from app.engine.winproxy import registry_proxies
+
+    return {**urllib.request.getproxies(), **registry_proxies()}
+
+
+def detect(read: Callable[[], Mapping[str, str]] = system_proxies) -> ProxySettings:
     """The proxy settings of this computer (never raises)."""
     try:
         return from_mapping(read())
