@@ -33,6 +33,7 @@ sysdeps:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m app.knowledge.check_translations
 
 typecheck: $(STAMP)

@@ -131,8 +131,9 @@ def make_window(qtbot) -> Iterator[Callable[..., object]]:  # type: ignore[no-un
 
     made = []
 
-    def make(catalog: Path, lang: str = "ru"):  # type: ignore[no-untyped-def]
-        window = create_window(lang, Options(catalog=catalog))
+    def make(catalog: Path, lang: str = "ru",  # type: ignore[no-untyped-def]
+             options: Options | None = None):
+        window = create_window(lang, options or Options(catalog=catalog))
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
