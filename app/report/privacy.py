@@ -4,7 +4,7 @@ Why a module of its own: reports are pasted into chats and sent to strangers. By
 report may contain this computer's own addresses, the public address a STUN server saw (the
 user's public IP), the computer's name or the user's name. The writers leave those facts out
 on purpose; :func:`scrub` is the safety net for the places where they slip in by accident —
-raw error texts ("bind to 192.168.1.5 failed", "/home/anna/…"), kind-specific ``extra`` facts.
+raw error texts ("bind to 192.168.1.5 failed", "/home/anna/…"), kind-specific facts.
 
 The addresses of the services' servers stay: they are public and are the evidence support
 needs (e.g. DNS answers that point somewhere else).
@@ -21,10 +21,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from app.core.facts import facts_to_dict
 from app.core.run import RunResult
 
 HIDDEN = "[hidden]"
-# Keys inside an observation's ``extra`` whose values identify the user.
+# Keys of an observation's facts (its ``extra`` in the JSON) whose values identify the user.
 IDENTIFYING_EXTRA: frozenset[str] = frozenset(
     {"mapped_address", "local_address", "mapped_addresses", "local_addresses"}
 )
@@ -60,7 +61,7 @@ def public_addresses(run: RunResult) -> list[str]:
     found: list[str] = []
     for obs in run.observations:
         for key in ("mapped_address", "mapped_addresses"):
-            for text in _flatten(obs.extra.get(key)):
+            for text in _flatten(facts_to_dict(obs.facts).get(key)):
                 address = _bare_address(text) or text
                 if address and address not in found:
                     found.append(address)
@@ -74,7 +75,7 @@ def run_identifiers(run: RunResult) -> set[str]:
         found.update(interface.addresses)
     for obs in run.observations:
         for key in IDENTIFYING_EXTRA:
-            for text in _flatten(obs.extra.get(key)):
+            for text in _flatten(facts_to_dict(obs.facts).get(key)):
                 found.add(text)
                 bare = _bare_address(text)
                 if bare:
@@ -109,14 +110,21 @@ def machine_identifiers() -> set[str]:
     home = str(Path.home())
     if home not in ("", "/"):
         found.add(home)
-    try:
-        from app.engine.interfaces import snapshot
-
-        for interface in snapshot().interfaces:
-            found.update(interface.addresses)
-    except Exception:  # psutil missing or failing: the run's own snapshot still counts
-        pass
+    found.update(_local_addresses())
     return {f for f in found if len(f) >= _MIN_NAME}
+
+
+def _local_addresses() -> set[str]:
+    """Every address of this computer's adapters right now (psutil; read here, not through the
+    engine: a report never measures anything). Empty when they cannot be read — the run's own
+    snapshot still counts."""
+    try:
+        import psutil
+
+        return {entry.address.split("%", 1)[0] for entries in psutil.net_if_addrs().values()
+                for entry in entries if entry.family.name in ("AF_INET", "AF_INET6")}
+    except Exception:
+        return set()
 
 
 def identifiers(run: RunResult) -> set[str]:
