@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.analysis.model import Diagnosis
-from app.core.run import RunResult
 from app.i18n import Translator
-from app.report.content import ReportContent, build_content
+from app.report.content import ReportContent
 from app.report.html import render_html
 
 _APP: Any = None  # the off-screen application made here, kept alive for later PDFs
@@ -82,10 +80,3 @@ def render_pdf(content: ReportContent, tr: Translator) -> bytes:
     if not pdf.startswith(b"%PDF"):
         raise PdfError("Qt produced no PDF")
     return pdf
-
-
-def pdf_report(run: RunResult, diagnosis: Diagnosis, tr: Translator, *, code: str,
-               include_identifiers: bool = False) -> bytes:
-    content = build_content(run, diagnosis, tr, code=code,
-                            include_identifiers=include_identifiers)
-    return render_pdf(content, tr)

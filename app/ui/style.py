@@ -8,7 +8,7 @@ the verdict icons, whose shapes carry the meaning on their own.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 TITLE = 1.6
@@ -43,11 +43,6 @@ def frame_style(widget: QWidget, cls: str, background: str = "base") -> None:
     palette role in Qt style-sheet spelling ("base", "alternate-base", "window")."""
     widget.setObjectName(cls.lower())
     widget.setStyleSheet(FRAME_QSS.format(cls=cls, name=cls.lower(), background=background))
-
-
-def is_dark(palette: QPalette | None = None) -> bool:
-    pal = palette or QApplication.palette()
-    return pal.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def is_language_change(event: QEvent) -> bool:
