@@ -25,9 +25,8 @@ def _check_resources() -> object:
     """Everything the window loads from disk. Returns the catalog."""
     from PySide6.QtSvg import QSvgRenderer
 
-    from app.catalog import CatalogError, load_catalog
     from app.i18n import SUPPORTED, translator
-    from app.paths import default_catalog_path
+    from app.session import Options, SessionError, prepare
     from app.ui import icons, language
 
     for name in icons.ICON_NAMES:
@@ -49,8 +48,8 @@ def _check_resources() -> object:
             raise SelfTestError(
                 f"Qt translations qtbase_{lang}.qm not found in {language.qt_translations_dir()}")
     try:
-        return load_catalog(default_catalog_path())
-    except (CatalogError, FileNotFoundError) as exc:
+        return prepare(Options())  # the shipped catalog, as a check would load it
+    except (SessionError, FileNotFoundError) as exc:
         raise SelfTestError(f"catalog: {exc}") from None
 
 
@@ -59,8 +58,8 @@ def _draw_everything(catalog: object) -> list[str]:
 
     from app.core.catalog import Catalog
     from app.ui.app import application, create_window
-    from app.ui.settings import Settings
     from app.ui.selftest_pages import image_problem, render_pages
+    from app.ui.settings import Settings
 
     assert isinstance(catalog, Catalog)
     application()
