@@ -18,22 +18,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Final
 
 from app.analysis.evidence import Outcome, evidence
 from app.analysis.model import Cause, CauseId, FeatureResult, ServiceResult, Verdict
 from app.analysis.nat import NatInfo, nat_info
 from app.analysis.verdicts import merge_causes
-from app.core import failures as F
-from app.core.model import Observation
+from app.core.facts import FlowFacts, ShapesFacts, TestCallFacts, UdpEchoFacts
+from app.core.failures import Failure
+from app.core.model import Feature, Kind, Observation
 
 # calls-dpi.md §1.6: "poor" above these (Teams / Twilio / testrtc consensus).
 POOR_LOSS_PCT: Final = 3.0
 POOR_JITTER_MS: Final = 50.0
 POOR_RTT_MS: Final = 300.0
 
-_TCP_KINDS = frozenset({"tcp", "tls", "https", "http", "doh"})
-_CALL_KINDS = frozenset({"turn_call", "echo_call"})
+_TCP_KINDS = frozenset({Kind.TCP, Kind.TLS, Kind.HTTPS, Kind.HTTP, Kind.DOH})
+_CALL_KINDS = frozenset({Kind.TURN_CALL, Kind.ECHO_CALL})
 # call_shapes shape name -> the service whose calls look like it
 _SHAPE_SERVICE = {"whatsapp": "WhatsApp", "telegram": "Telegram"}
 
@@ -43,7 +44,7 @@ class CallQuality:
     """One measured flow or test call, for Details."""
 
     check_id: str
-    kind: str
+    kind: Kind
     loss_pct: float | None
     jitter_ms: float | None
     rtt_ms: float | None
@@ -67,15 +68,18 @@ def _judged(obs: Observation) -> bool:
     return evidence(obs).outcome != Outcome.NO_EVIDENCE
 
 
-def _num(extra: Any, key: str) -> float | None:
-    value = extra.get(key) if hasattr(extra, "get") else None
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _numbers(obs: Observation) -> tuple[float | None, float | None, float | None]:
+    """(loss %, jitter ms, round trip ms) of a flow or a test call, as far as measured."""
+    facts = obs.facts
+    if isinstance(facts, FlowFacts) and facts.flow is not None:
+        return facts.flow.loss_pct, facts.flow.jitter_ms, facts.flow.rtt_ms_median
+    if isinstance(facts, TestCallFacts) and facts.stats is not None:
+        return facts.stats.loss_pct, facts.stats.jitter_ms, facts.stats.rtt_ms
+    return None, None, None
 
 
 def quality_of(obs: Observation) -> CallQuality:
-    extra = obs.extra
-    rtt = _num(extra, "rtt_ms_median") if obs.kind == "call_flow" else _num(extra, "rtt_ms")
-    loss, jitter = _num(extra, "loss_pct"), _num(extra, "jitter_ms")
+    loss, jitter, rtt = _numbers(obs)
     poor = tuple(name for name, value, limit in (
         ("loss", loss, POOR_LOSS_PCT), ("jitter", jitter, POOR_JITTER_MS),
         ("rtt", rtt, POOR_RTT_MS)) if value is not None and value > limit)
@@ -83,83 +87,132 @@ def quality_of(obs: Observation) -> CallQuality:
 
 
 def _stalled(obs: Observation) -> bool:
-    return obs.failure == F.STALLED
+    return obs.failure == Failure.STALLED
 
 
 def _majority(part: Sequence[object], whole: Sequence[object]) -> bool:
     return bool(whole) and 2 * len(part) > len(whole)
 
 
-def analyze_calls(observations: Sequence[Observation]) -> CallsFindings:
-    calls = [o for o in observations if o.feature == "calls" and _judged(o)]
-    tcp_works = any(o.ok for o in observations if o.kind in _TCP_KINDS)
-    pairs: list[tuple[CauseId, str]] = []
+def _of_kind(observations: Sequence[Observation], *kinds: Kind) -> list[Observation]:
+    return [o for o in observations if o.kind in kinds]
 
-    # -- can call traffic pass at all: plain UDP against STUN ------------------------------
-    plain = [o for o in calls if o.kind == "udp"]
+
+def _classic_stun(obs: Observation) -> bool:
+    """A plain-UDP check that sent an RFC 3489 request (silence to it proves nothing: many
+    STUN servers ignore that form)."""
+    return isinstance(obs.facts, UdpEchoFacts) and obs.facts.payload == "stun_classic"
+
+
+def _stun_flow(obs: Observation) -> bool:
+    return not isinstance(obs.facts, FlowFacts) or obs.facts.payload == "stun"
+
+
+def _answered(obs: Observation) -> bool:
+    """A flow that got at least one answer."""
+    facts = obs.facts
+    return isinstance(facts, FlowFacts) and facts.flow is not None and facts.flow.received > 0
+
+
+def _filtered(obs: Observation) -> tuple[str, ...]:
+    """The app shapes a call_shapes check saw singled out."""
+    facts = obs.facts
+    if isinstance(facts, ShapesFacts) and facts.summary is not None:
+        return facts.summary.filtered
+    return ()
+
+
+def _turn_transport(obs: Observation) -> str:
+    facts = obs.facts
+    if isinstance(facts, TestCallFacts) and facts.turn_transport:
+        return facts.turn_transport
+    return "udp"
+
+
+Pairs = list[tuple[CauseId, str]]
+
+
+def _passage(calls: Sequence[Observation], tcp_works: bool) -> Pairs:
+    """Can call traffic pass at all: plain UDP against STUN (udp_blocked, stun_blocked)."""
+    plain = _of_kind(calls, Kind.UDP_ECHO)
     plain_ok = [o for o in plain if o.ok]
-    # Silence to an RFC 3489 request proves nothing: many STUN servers ignore that form.
-    plain_failed = [o for o in plain if not o.ok and o.extra.get("payload") != "stun_classic"]
-    stun = [o for o in calls if o.kind == "stun"]
-    flows = [o for o in calls if o.kind == "call_flow"]
-    stun_flows = [o for o in flows if o.extra.get("payload", "stun") == "stun"]
-    stun_passes = [o for o in stun if o.ok] + [
-        o for o in stun_flows if (_num(o.extra, "received") or 0) > 0]
+    plain_failed = [o for o in plain if not o.ok and not _classic_stun(o)]
+    stun = _of_kind(calls, Kind.STUN)
+    stun_flows = [o for o in _of_kind(calls, Kind.CALL_FLOW) if _stun_flow(o)]
+    stun_passes = [o for o in stun if o.ok] + [o for o in stun_flows if _answered(o)]
     stun_tried = stun + stun_flows
-    shapes = [o for o in calls if o.kind == "call_shapes" and o.ok]
-    stun_shape_filtered = [o for o in shapes if "stun" in o.extra.get("filtered", ())]
+    shapes = [o for o in _of_kind(calls, Kind.CALL_SHAPES) if o.ok]
+    pairs: Pairs = []
     if stun_tried and not stun_passes:
         if plain_ok:
             pairs += [(CauseId.STUN_BLOCKED, o.check_id) for o in plain_ok + stun_tried]
         elif plain_failed and tcp_works:
             pairs += [(CauseId.UDP_BLOCKED, o.check_id) for o in plain_failed + stun_tried]
-    pairs += [(CauseId.STUN_BLOCKED, o.check_id) for o in stun_shape_filtered]
+    pairs += [(CauseId.STUN_BLOCKED, o.check_id) for o in shapes if "stun" in _filtered(o)]
+    return pairs
 
-    # -- do calls stay up ------------------------------------------------------------------
-    tests = [o for o in calls if o.kind in _CALL_KINDS]
-    cut_tests = [o for o in tests if _stalled(o)]
+
+def _cutoff(tests: Sequence[Observation], flows: Sequence[Observation]) -> Pairs:
+    """Do calls stay up: any test call, or most flows, cut off midway (call_cutoff)."""
     cut_flows = [o for o in flows if _stalled(o)]
     answered_flows = [o for o in flows if o.ok or _stalled(o)]
-    cut = cut_tests + (cut_flows if _majority(cut_flows, answered_flows) else [])
-    pairs += [(CauseId.CALL_CUTOFF, o.check_id) for o in cut]
+    cut = [o for o in tests if _stalled(o)] + (
+        cut_flows if _majority(cut_flows, answered_flows) else [])
+    return [(CauseId.CALL_CUTOFF, o.check_id) for o in cut]
 
-    # -- how do they sound -----------------------------------------------------------------
-    done_tests = [quality_of(o) for o in tests if o.ok]
+
+def _sound(tests: Sequence[Observation], flows: Sequence[Observation]) -> Pairs:
+    """How do they sound: any test call, or most flows, over a threshold (poor_call_quality)."""
     done_flows = [quality_of(o) for o in flows if o.ok]
     poor_flows = [q for q in done_flows if q.poor]
-    poor = [q for q in done_tests if q.poor] + (
+    poor = [q for q in (quality_of(o) for o in tests if o.ok) if q.poor] + (
         poor_flows if _majority(poor_flows, done_flows) else [])
-    pairs += [(CauseId.POOR_CALL_QUALITY, q.check_id) for q in poor]
+    return [(CauseId.POOR_CALL_QUALITY, q.check_id) for q in poor]
 
-    # -- which relay transport works -------------------------------------------------------
+
+def _relays(tests: Sequence[Observation]) -> tuple[dict[str, bool], Pairs]:
+    """Which relay transport works (relay_tcp_only when only TCP/TLS does)."""
     relay: dict[str, bool] = {}
-    turn = [o for o in tests if o.kind == "turn_call"]
+    turn = _of_kind(tests, Kind.TURN_CALL)
     for obs in turn:
-        transport = str(obs.extra.get("turn_transport", "udp"))
+        transport = _turn_transport(obs)
         relay[transport] = relay.get(transport, False) or obs.ok
     if relay.get("udp") is False and (relay.get("tcp") or relay.get("tls")):
-        pairs += [(CauseId.RELAY_TCP_ONLY, o.check_id) for o in turn]
+        return relay, [(CauseId.RELAY_TCP_ONLY, o.check_id) for o in turn]
+    return relay, []
 
-    # -- which app's call traffic is singled out -------------------------------------------
-    shape_pairs: list[tuple[CauseId, str, str]] = []
-    for obs in shapes:
-        for shape in obs.extra.get("filtered", ()):
-            if shape in _SHAPE_SERVICE:
-                shape_pairs.append((CauseId.CALL_TRAFFIC_FILTERED, obs.check_id,
-                                    _SHAPE_SERVICE[shape]))
+
+def _singled_out(calls: Sequence[Observation]) -> Cause | None:
+    """Which app's call traffic is singled out (call_traffic_filtered, with the services)."""
+    found = [(obs.check_id, _SHAPE_SERVICE[shape])
+             for obs in _of_kind(calls, Kind.CALL_SHAPES) if obs.ok
+             for shape in _filtered(obs) if shape in _SHAPE_SERVICE]
+    if not found:
+        return None
+    ids = tuple(dict.fromkeys(i for i, _ in found))
+    services = tuple(dict.fromkeys(s for _, s in found))
+    return Cause(CauseId.CALL_TRAFFIC_FILTERED, ids, services)
+
+
+def analyze_calls(observations: Sequence[Observation]) -> CallsFindings:
+    calls = [o for o in observations if o.feature == Feature.CALLS and _judged(o)]
+    tcp_works = any(o.ok for o in observations if o.kind in _TCP_KINDS)
+    tests = [o for o in calls if o.kind in _CALL_KINDS]
+    flows = _of_kind(calls, Kind.CALL_FLOW)
+    relay, relay_pairs = _relays(tests)
+    pairs = (_passage(calls, tcp_works) + _cutoff(tests, flows) + _sound(tests, flows)
+             + relay_pairs)
     causes = list(merge_causes(pairs))
-    if shape_pairs:
-        services = tuple(dict.fromkeys(s for _, _, s in shape_pairs))
-        ids = tuple(dict.fromkeys(i for _, i, _ in shape_pairs))
-        causes.append(Cause(CauseId.CALL_TRAFFIC_FILTERED, ids, services))
+    filtered = _singled_out(calls)
+    if filtered is not None:
+        causes.append(filtered)
     return CallsFindings(
         causes=tuple(causes),
-        quality=tuple(quality_of(o) for o in tests + flows
-                      if o.ok or _stalled(o)),
+        quality=tuple(quality_of(o) for o in tests + flows if o.ok or _stalled(o)),
         nat=nat_info(observations),
         relay=relay,
-        turn_configured=any(o.kind == "turn_call" for o in observations),
-        echo_configured=any(o.kind == "echo_call" for o in observations),
+        turn_configured=any(o.kind == Kind.TURN_CALL for o in observations),
+        echo_configured=any(o.kind == Kind.ECHO_CALL for o in observations),
     )
 
 
@@ -213,7 +266,3 @@ def adjust_feature(feature: FeatureResult, findings: CallsFindings) -> FeatureRe
         verdict = Verdict.DEGRADED
     return replace(feature, verdict=verdict, causes=causes)
 
-
-def calls_causes(findings: CallsFindings) -> tuple[Cause, ...]:
-    """The findings as the feature's extra causes (for ``feature_verdict``)."""
-    return findings.causes

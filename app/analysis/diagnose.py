@@ -19,7 +19,7 @@ from app.analysis.model import (
 from app.analysis.network import analyze_network
 from app.analysis.verdicts import feature_verdict, service_verdict
 from app.core.catalog import Catalog, Restriction
-from app.core.model import USER_FEATURES, Observation, Role
+from app.core.model import USER_FEATURES, Feature, Observation, Role
 from app.core.system import InterfaceSnapshot
 
 
@@ -40,11 +40,11 @@ def diagnose(
         trusted = _trustworthy(mine, unverified)
         services: list[ServiceResult] = []
         for service in catalog.services(feature):
-            own = [o for o in trusted if o.service == service and o.role == Role.SERVICE.value]
+            own = [o for o in trusted if o.service == service and o.role == Role.SERVICE]
             services.append(service_verdict(service, own, net))
         online = net.result.status == NetworkStatus.ONLINE
         extra = _reference_causes(mine) if online else ()
-        findings = analyze_calls(observations) if online and feature == "calls" else None
+        findings = analyze_calls(observations) if online and feature == Feature.CALLS else None
         if findings is not None:  # app/analysis/calls.py: flows, test calls, shapes
             services = adjust_services(services, findings)
             extra = (*extra, *findings.causes)
@@ -76,7 +76,7 @@ def _trustworthy(observations: Sequence[Observation], unverified: set[str]
 
 def _reference_causes(observations: Sequence[Observation]) -> tuple[Cause, ...]:
     """Reference servers (public STUN) that all fail say something about the feature as a whole."""
-    refs = [o for o in observations if o.role == Role.REFERENCE_STUN.value]
+    refs = [o for o in observations if o.role == Role.REFERENCE_STUN]
     evs = [evidence(o) for o in refs]
     judged = [e for e in evs if e.outcome != Outcome.NO_EVIDENCE]
     if judged and all(e.outcome == Outcome.FAILED for e in judged):

@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from app.analysis import thresholds
 from app.analysis.model import CauseId
-from app.core import failures as F
-from app.core.model import Observation
+from app.core.failures import Failure
+from app.core.model import DnsFlag, Feature, Kind, Observation, Phase, Role
 
 
 class Outcome(StrEnum):
@@ -32,7 +32,8 @@ class Evidence:
 
 
 # Kinds that carry call media (or a real test call), as opposed to call signalling.
-MEDIA_KINDS = frozenset({"stun", "udp", "call_flow", "turn_call", "echo_call", "call_shapes"})
+MEDIA_KINDS = frozenset({Kind.STUN, Kind.UDP_ECHO, Kind.CALL_FLOW, Kind.TURN_CALL,
+                         Kind.ECHO_CALL, Kind.CALL_SHAPES})
 
 
 def depth(obs: Observation) -> int:
@@ -43,11 +44,11 @@ def depth(obs: Observation) -> int:
     A success at a shallow depth does not make a service "work" when every deeper check fails:
     a censor that cuts connections when it sees the name lets the bare connect through.
     """
-    if obs.kind == "dns":
+    if obs.kind == Kind.DNS:
         return 0
-    if obs.feature == "calls":
+    if obs.feature == Feature.CALLS:
         return 3 if obs.kind in MEDIA_KINDS else 1
-    if obs.kind == "tcp":
+    if obs.kind == Kind.TCP:
         return 1
     return 2
 
@@ -58,14 +59,16 @@ def reached(obs: Observation) -> bool:
         return True
     # A timeout after the secure connection was set up: the host was reached. Allow-lists and
     # name filters act earlier (at connect or at the handshake), so this is a slow line.
-    return obs.phase == "http" and obs.failure in (F.GENERIC_TIMEOUT, F.STALLED)
+    return obs.phase == Phase.HTTP and obs.failure in _SILENT
 
 
-_NO_EVIDENCE = {F.INTERNAL_ERROR, F.INTERRUPTED, F.DEADLINE_EXCEEDED}
-_TLS_CERT = {F.SSL_UNKNOWN_AUTHORITY, F.SSL_INVALID_HOSTNAME, F.SSL_INVALID_CERTIFICATE}
-_DNS_FAILS = {F.DNS_NXDOMAIN, F.DNS_NO_ANSWER, F.DNS_BOGON, F.DNS_SERVER_FAILURE}
+_NO_EVIDENCE = {Failure.INTERNAL_ERROR, Failure.INTERRUPTED, Failure.DEADLINE_EXCEEDED}
+_TLS_CERT = {Failure.SSL_UNKNOWN_AUTHORITY, Failure.SSL_INVALID_HOSTNAME,
+             Failure.SSL_INVALID_CERTIFICATE}
+_DNS_FAILS = {Failure.DNS_NXDOMAIN, Failure.DNS_NO_ANSWER, Failure.DNS_BOGON,
+              Failure.DNS_SERVER_FAILURE}
 # Failures by silence: on a very slow network they happen without any block.
-_SILENT = {F.GENERIC_TIMEOUT, F.STALLED}
+_SILENT = {Failure.GENERIC_TIMEOUT, Failure.STALLED}
 
 
 def throughput_kbits(obs: Observation) -> float | None:
@@ -87,60 +90,70 @@ def is_slow(obs: Observation) -> bool:
 def evidence(obs: Observation) -> Evidence:
     level = depth(obs)
     if obs.ok:
-        if level == 0:
-            # A name that resolves says nothing about whether the service works.
-            return Evidence(obs.check_id, Outcome.NO_EVIDENCE, depth=level)
-        if "fake_ip_proxy" in obs.dns_flags:
-            return Evidence(obs.check_id, Outcome.OK, CauseId.LOCAL_PROXY, depth=level)
-        if is_slow(obs):
-            return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED, depth=level)
-        return Evidence(obs.check_id, Outcome.OK, depth=level)
-    failure = obs.failure or F.INTERNAL_ERROR
+        return _success(obs, level)
+    failure = obs.failure or Failure.INTERNAL_ERROR
     if failure in _NO_EVIDENCE:
         return Evidence(obs.check_id, Outcome.NO_EVIDENCE, depth=level)
-    if failure == F.GENERIC_TIMEOUT and obs.phase == "http":
+    if failure == Failure.GENERIC_TIMEOUT and obs.phase == Phase.HTTP:
         # Connected and secured, then the answer crawled in (or not at all) before the
         # timeout: slow, not blocked. A freeze after some data is "stalled", handled below.
         return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED, depth=level)
-    if failure == F.SKIPPED_OFFLINE:
+    if failure == Failure.SKIPPED_OFFLINE:
         # Stopped because nothing on the internet answered anything: the whole network failed.
         return Evidence(obs.check_id, Outcome.FAILED, CauseId.OFFLINE, True, level)
-    timeout = failure in _SILENT
-    differs = "differs_from_trusted" in obs.dns_flags
-    trusted_has_answer = bool(obs.trusted_addresses)
+    return Evidence(obs.check_id, Outcome.FAILED, _failure_cause(obs, failure),
+                    failure in _SILENT, level)
 
-    def failed(cause: CauseId) -> Evidence:
-        return Evidence(obs.check_id, Outcome.FAILED, cause, timeout, level)
 
-    if obs.phase == "dns":
-        if failure == F.DNS_BOGON or (failure in _DNS_FAILS and trusted_has_answer):
-            return failed(CauseId.DNS_TAMPERING)
-        if failure in _DNS_FAILS:
-            # The name does not resolve and no trusted resolver could confirm it exists:
-            # consistent with DNS tampering, but also with a broken resolver.
-            return failed(CauseId.DNS_FAILURE)
-        return failed(CauseId.CONNECTION_FAILURES)
-    if differs and obs.phase in ("tcp", "tls"):
+def _success(obs: Observation, level: int) -> Evidence:
+    if level == 0:
+        # A name that resolves says nothing about whether the service works.
+        return Evidence(obs.check_id, Outcome.NO_EVIDENCE, depth=level)
+    if DnsFlag.FAKE_IP_PROXY in obs.dns_flags:
+        return Evidence(obs.check_id, Outcome.OK, CauseId.LOCAL_PROXY, depth=level)
+    if is_slow(obs):
+        return Evidence(obs.check_id, Outcome.SLOW, CauseId.THROTTLED, depth=level)
+    return Evidence(obs.check_id, Outcome.OK, depth=level)
+
+
+def _failure_cause(obs: Observation, failure: Failure) -> CauseId:
+    """The most specific cause a failure in this phase supports (docs/verdicts.md)."""
+    if obs.phase == Phase.DNS:
+        return _dns_cause(obs, failure)
+    if DnsFlag.DIFFERS_FROM_TRUSTED in obs.dns_flags and obs.phase in (Phase.TCP, Phase.TLS):
         # The system resolver sent us somewhere else than a trusted resolver would, and that
         # place then failed: the lie is the cause (a blockpage IP, a black hole).
-        return failed(CauseId.DNS_TAMPERING)
-    if obs.phase == "tcp" or (obs.phase == "udp" and obs.kind != "stun"):
-        if failure == F.NETWORK_UNREACHABLE:
-            return failed(CauseId.OFFLINE)
-        return failed(CauseId.IP_BLOCKING)
-    if obs.phase == "tls":
-        if failure in _TLS_CERT:
-            return failed(CauseId.TLS_INTERCEPTION)
-        return failed(CauseId.SNI_FILTERING)
-    if obs.phase == "http":
-        if failure == F.STALLED:
-            return failed(CauseId.TRANSFER_FREEZE)
-        if failure in (F.HTTP_REDIRECT, F.HTTP_UNEXPECTED_STATUS):
-            return failed(CauseId.CAPTIVE_PORTAL) if obs.role == "captive_portal" else failed(
-                CauseId.CONNECTION_FAILURES)
-        if timeout and obs.bytes_received > 0:
-            return failed(CauseId.TRANSFER_FREEZE)
-        return failed(CauseId.CONNECTION_FAILURES)
-    if obs.phase == "udp":  # STUN
-        return failed(CauseId.STUN_BLOCKED)
-    return failed(CauseId.CONNECTION_FAILURES)
+        return CauseId.DNS_TAMPERING
+    if obs.phase == Phase.TCP or (obs.phase == Phase.UDP and obs.kind != Kind.STUN):
+        if failure == Failure.NETWORK_UNREACHABLE:
+            return CauseId.OFFLINE
+        return CauseId.IP_BLOCKING
+    if obs.phase == Phase.TLS:
+        return CauseId.TLS_INTERCEPTION if failure in _TLS_CERT else CauseId.SNI_FILTERING
+    if obs.phase == Phase.HTTP:
+        return _http_cause(obs, failure)
+    if obs.phase == Phase.UDP:  # STUN
+        return CauseId.STUN_BLOCKED
+    return CauseId.CONNECTION_FAILURES
+
+
+def _dns_cause(obs: Observation, failure: Failure) -> CauseId:
+    if failure == Failure.DNS_BOGON or (failure in _DNS_FAILS and obs.trusted_addresses):
+        return CauseId.DNS_TAMPERING
+    if failure in _DNS_FAILS:
+        # The name does not resolve and no trusted resolver could confirm it exists:
+        # consistent with DNS tampering, but also with a broken resolver.
+        return CauseId.DNS_FAILURE
+    return CauseId.CONNECTION_FAILURES
+
+
+def _http_cause(obs: Observation, failure: Failure) -> CauseId:
+    if failure == Failure.STALLED:
+        return CauseId.TRANSFER_FREEZE
+    if failure in (Failure.HTTP_REDIRECT, Failure.HTTP_UNEXPECTED_STATUS):
+        if obs.role == Role.CAPTIVE_PORTAL:
+            return CauseId.CAPTIVE_PORTAL
+        return CauseId.CONNECTION_FAILURES
+    if failure in _SILENT and obs.bytes_received > 0:
+        return CauseId.TRANSFER_FREEZE
+    return CauseId.CONNECTION_FAILURES

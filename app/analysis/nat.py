@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.core.model import Observation
+from app.core.facts import StunFacts
+from app.core.model import Kind, Observation
 
 
 class Mapping(StrEnum):
@@ -53,15 +54,15 @@ def split_host_port(text: str) -> tuple[str, int] | None:
 
 
 def nat_info(observations: Sequence[Observation]) -> NatInfo:
-    """From every successful STUN observation carrying ``extra["mapped_address"]``."""
+    """From every successful STUN observation that carries the address the server saw."""
     v4: list[str] = []
     v6: list[str] = []
     v4_answers = 0
     answered = 0
     for obs in observations:
-        if obs.kind != "stun" or not obs.ok:
+        if obs.kind != Kind.STUN or not obs.ok or not isinstance(obs.facts, StunFacts):
             continue
-        parsed = split_host_port(str(obs.extra.get("mapped_address", "")))
+        parsed = split_host_port(obs.facts.mapped_address or "")
         if parsed is None:
             continue
         answered += 1

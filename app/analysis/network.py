@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.analysis import thresholds
 from app.analysis.evidence import Outcome, evidence, reached, throughput_kbits
 from app.analysis.model import Cause, CauseId, NetworkDetail, NetworkResult, NetworkStatus
 from app.core import failures
-from app.core.model import Observation, Role
+from app.core.failures import Failure
+from app.core.model import DnsFlag, Observation, Phase, Role
 from app.core.system import InterfaceSnapshot
 
 
@@ -46,98 +48,120 @@ def _median(values: list[float]) -> float | None:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+class _Status(NamedTuple):
+    status: NetworkStatus
+    causes: list[Cause]
+    detail: NetworkDetail = NetworkDetail.NONE
+
+
 def analyze_network(
     observations: Sequence[Observation], interfaces: InterfaceSnapshot | None
 ) -> NetworkFacts:
-    by_role: dict[str, list[Observation]] = {}
-    for obs in observations:
-        by_role.setdefault(obs.role, []).append(obs)
-    domestic = by_role.get(Role.CONTROL_DOMESTIC.value, [])
-    international = by_role.get(Role.CONTROL_INTERNATIONAL.value, [])
-    captive = by_role.get(Role.CAPTIVE_PORTAL.value, [])
+    domestic = [o for o in observations if o.role == Role.CONTROL_DOMESTIC]
+    international = [o for o in observations if o.role == Role.CONTROL_INTERNATIONAL]
+    captive = [o for o in observations if o.role == Role.CAPTIVE_PORTAL]
     controls = domestic + international
+    slow, slow_ones, control_kbits = _speed(controls)
+    found = (_local_status(observations, interfaces, captive, controls)
+             or _reach_status(domestic, international, slow))
+    causes = found.causes
+    if slow and found.status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY):
+        causes = [*causes, Cause(CauseId.THROTTLED, _ids(slow_ones))]
+    causes += _side_causes(observations, interfaces)
+    return NetworkFacts(NetworkResult(found.status, tuple(causes), found.detail), slow,
+                        control_kbits)
 
-    extra: list[Cause] = []
-    vpn = interfaces.vpn_names if interfaces else ()
-    if vpn:
-        extra.append(Cause(CauseId.VPN_ACTIVE))
+
+def _side_causes(observations: Sequence[Observation], interfaces: InterfaceSnapshot | None
+                 ) -> list[Cause]:
+    """What else shapes this network's results, whatever its status: a VPN, a proxy,
+    interception of secure connections, a local proxy answering DNS."""
+    found: list[Cause] = []
+    if interfaces is not None and interfaces.vpn_names:
+        found.append(Cause(CauseId.VPN_ACTIVE))
     if interfaces is not None and interfaces.proxy.configured:
         # The checks ignore proxies (raw sockets); apps that use this one take another path.
-        extra.append(Cause(CauseId.SYSTEM_PROXY))
+        found.append(Cause(CauseId.SYSTEM_PROXY))
     # A certificate from an unknown authority on a trusted resolver or a control site:
     # something on this network intercepts secure connections (or a login page does).
-    trusted_roles = (Role.RESOLVER.value, Role.CONTROL_DOMESTIC.value,
-                     Role.CONTROL_INTERNATIONAL.value)
-    intercepted = [o for o in observations if o.role in trusted_roles
+    intercepted = [o for o in observations if o.role in _TRUSTED_ROLES
                    and evidence(o).cause == CauseId.TLS_INTERCEPTION]
     if intercepted:
-        extra.append(Cause(CauseId.TLS_INTERCEPTION, _ids(intercepted)))
-    proxied = [o for o in observations if "fake_ip_proxy" in o.dns_flags]
+        found.append(Cause(CauseId.TLS_INTERCEPTION, _ids(intercepted)))
+    proxied = [o for o in observations if DnsFlag.FAKE_IP_PROXY in o.dns_flags]
     if proxied:
-        extra.append(Cause(CauseId.LOCAL_PROXY, _ids(proxied)))
+        found.append(Cause(CauseId.LOCAL_PROXY, _ids(proxied)))
+    return found
 
-    # Transfers we can judge for speed: finished big ones, and ones still trickling at the end.
-    # Only the control sites speak for the network as a whole: a service slowed on purpose must
-    # not make the whole line "slow" (that would excuse its own block), and a feature's verdict
-    # must not depend on another feature's checks (verdicts are shown as soon as they are known:
-    # app/analysis/progressive.py).
+
+_TRUSTED_ROLES = frozenset({Role.RESOLVER, Role.CONTROL_DOMESTIC, Role.CONTROL_INTERNATIONAL})
+
+
+def _speed(controls: Sequence[Observation]
+           ) -> tuple[bool, list[Observation], float | None]:
+    """(the line is slow, the slow transfers, the median control throughput).
+
+    Transfers we can judge for speed: finished big ones, and ones still trickling at the end.
+    Only the control sites speak for the network as a whole: a service slowed on purpose must
+    not make the whole line "slow" (that would excuse its own block), and a feature's verdict
+    must not depend on another feature's checks (verdicts are shown as soon as they are known:
+    app/analysis/progressive.py).
+    """
     judged = [o for o in controls if (o.ok and throughput_kbits(o) is not None)
-              or (reached(o) and not o.ok and o.failure != "stalled")]
+              or (reached(o) and not o.ok and o.failure != Failure.STALLED)]
     slow_ones = [o for o in judged if evidence(o).outcome == Outcome.SLOW]
     slow = bool(judged) and len(slow_ones) / len(judged) >= thresholds.NETWORK_SLOW_SHARE
     control_rates = [r for o in controls if o.ok and (r := throughput_kbits(o)) is not None]
-    control_kbits = _median(control_rates)
+    return slow, slow_ones, _median(control_rates)
 
-    def done(status: NetworkStatus, causes: list[Cause],
-             detail: NetworkDetail = NetworkDetail.NONE) -> NetworkFacts:
-        if slow and status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY):
-            causes = [*causes, Cause(CauseId.THROTTLED, _ids(slow_ones))]
-        return NetworkFacts(NetworkResult(status, tuple(causes + extra), detail), slow,
-                            control_kbits)
 
+def _local_status(observations: Sequence[Observation], interfaces: InterfaceSnapshot | None,
+                  captive: Sequence[Observation], controls: Sequence[Observation]
+                  ) -> _Status | None:
+    """Rules 1-3: no connection, a connection that changed, a login page, nothing answers."""
     if interfaces is not None and interfaces.error is None and not interfaces.connected:
-        return done(NetworkStatus.OFFLINE, [Cause(CauseId.OFFLINE)], NetworkDetail.NO_INTERFACE)
-
+        return _Status(NetworkStatus.OFFLINE, [Cause(CauseId.OFFLINE)], NetworkDetail.NO_INTERFACE)
     if interfaces is not None and interfaces.changed_during_run:
         # Half the checks saw one network, half another (or none): no honest verdict exists.
         dropped = [o for o in observations if o.failure in failures.LOCAL_NETWORK_FAILURES]
-        return done(NetworkStatus.UNKNOWN, [Cause(CauseId.NETWORK_CHANGED, _ids(dropped))])
-
+        return _Status(NetworkStatus.UNKNOWN, [Cause(CauseId.NETWORK_CHANGED, _ids(dropped))])
     portal = [o for o in captive if evidence(o).cause == CauseId.CAPTIVE_PORTAL]
     if portal:
-        return done(NetworkStatus.CAPTIVE_PORTAL, [Cause(CauseId.CAPTIVE_PORTAL, _ids(portal))])
+        return _Status(NetworkStatus.CAPTIVE_PORTAL, [Cause(CauseId.CAPTIVE_PORTAL, _ids(portal))])
+    if any(reached(o) for o in observations):
+        return None
+    if all(evidence(o).outcome == Outcome.NO_EVIDENCE for o in observations):
+        return _Status(NetworkStatus.UNKNOWN, [])  # cancelled or broken before any measurement
+    return _Status(NetworkStatus.OFFLINE, [Cause(CauseId.OFFLINE, _ids(controls))],
+                   NetworkDetail.NOTHING_ANSWERS)
 
-    anything_ok = [o for o in observations if reached(o)]
-    measured = [o for o in observations if evidence(o).outcome != Outcome.NO_EVIDENCE]
-    if not anything_ok:
-        if not measured:  # cancelled or broken before anything was measured
-            return done(NetworkStatus.UNKNOWN, [])
-        return done(NetworkStatus.OFFLINE, [Cause(CauseId.OFFLINE, _ids(controls))],
-                    NetworkDetail.NOTHING_ANSWERS)
 
+def _reach_status(domestic: Sequence[Observation], international: Sequence[Observation],
+                  slow: bool) -> _Status:
+    """Rules 4-6, once something answered: which control sites did."""
+    controls = [*domestic, *international]
     dom_ok = [o for o in domestic if reached(o)]
     # International sites that answered count even when the transfer then froze or crawled:
     # that is a freeze or a slow line, not an allow-list.
-    int_ok = [o for o in international if reached(o)]
+    if any(reached(o) for o in international):
+        frozen = [o for o in controls if o.failure == Failure.STALLED and o.bytes_received > 0]
+        return _Status(NetworkStatus.ONLINE,
+                       [Cause(CauseId.TRANSFER_FREEZE, _ids(frozen))] if frozen else [])
     int_measured = [o for o in international if evidence(o).outcome != Outcome.NO_EVIDENCE]
-    frozen = [o for o in controls if o.failure == "stalled" and o.bytes_received > 0]
-    if int_ok:
-        found = [Cause(CauseId.TRANSFER_FREEZE, _ids(frozen))] if frozen else []
-        return done(NetworkStatus.ONLINE, found)
     if dom_ok and int_measured:
         failed = [o for o in int_measured if not o.ok]
         if slow and all(evidence(o).timeout for o in failed):
             # On a line this slow, silence from abroad is not evidence of an allow-list:
             # the handshakes may simply not have got through the queue in time.
-            return done(NetworkStatus.ONLINE, [])
-        return done(NetworkStatus.WHITELIST_ONLY,
-                    [Cause(CauseId.WHITELIST_ONLY, _ids(dom_ok) + _ids(failed))])
+            return _Status(NetworkStatus.ONLINE, [])
+        return _Status(NetworkStatus.WHITELIST_ONLY,
+                       [Cause(CauseId.WHITELIST_ONLY, _ids(dom_ok) + _ids(failed))])
     if not controls:
         # A catalog without controls (e.g. --catalog with one service): we cannot tell
         # "no internet" from "blocked", but something answered, so the network is up.
-        return done(NetworkStatus.ONLINE, [])
-    if all(o.phase == "dns" and not o.ok for o in controls):
+        return _Status(NetworkStatus.ONLINE, [])
+    if all(o.phase == Phase.DNS and not o.ok for o in controls):
         # Names do not resolve, yet something answered by address: the provider's resolver
         # is broken or blocking everything. Honest answer: we cannot tell more.
-        return done(NetworkStatus.UNKNOWN, [Cause(CauseId.DNS_FAILURE, _ids(controls))])
-    return done(NetworkStatus.UNKNOWN, [])
+        return _Status(NetworkStatus.UNKNOWN, [Cause(CauseId.DNS_FAILURE, _ids(controls))])
+    return _Status(NetworkStatus.UNKNOWN, [])

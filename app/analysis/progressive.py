@@ -29,7 +29,7 @@ from app.core.model import USER_FEATURES, Feature, Observation, Role
 from app.core.system import InterfaceSnapshot
 
 NETWORK = Feature.NETWORK.value
-_CONTROLS = (Role.CONTROL_DOMESTIC.value, Role.CONTROL_INTERNATIONAL.value)
+_CONTROLS = (Role.CONTROL_DOMESTIC, Role.CONTROL_INTERNATIONAL)
 
 
 def network_settled(network_observations: Sequence[Observation],

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
+
+from app.core.facts import (
+    DohFacts,
+    Facts,
+    FlowFacts,
+    ShapesFacts,
+    StunFacts,
+    TestCallFacts,
+    UdpEchoFacts,
+    WebFacts,
+    facts_from_dict,
+    facts_to_dict,
+)
+from app.core.failures import Failure
 
 
 class Feature(StrEnum):
@@ -37,11 +51,22 @@ class Kind(StrEnum):
 
 
 class Phase(StrEnum):
-    DNS = "dns"
-    TCP = "tcp"
-    TLS = "tls"
-    HTTP = "http"
-    UDP = "udp"
+    """Where a check failed, or the last step it completed (docs/failures.md, "Phases")."""
+
+    DNS = "dns"  # asking a resolver (the system's, or trusted DNS over HTTPS)
+    TCP = "tcp"  # opening a TCP connection
+    TLS = "tls"  # the TLS handshake
+    HTTP = "http"  # the request, the answer and its body
+    UDP = "udp"  # a UDP exchange (STUN, echoes, call media)
+
+
+class DnsFlag(StrEnum):
+    """Facts about a system resolver's answer that do not fail a check by themselves
+    (docs/failures.md, "DNS flags")."""
+
+    BOGON = "bogon"  # some answer is a non-public address
+    DIFFERS_FROM_TRUSTED = "differs_from_trusted"  # trusted DNS over HTTPS answered otherwise
+    FAKE_IP_PROXY = "fake_ip_proxy"  # 198.18.0.0/15: a proxy on this computer answers DNS
 
 
 class Role(StrEnum):
@@ -95,45 +120,108 @@ class Check:
         return f"{host}:{self.port}"
 
 
+# Which facts each kind reports (app/core/facts.py); a kind not named here reports none.
+FACTS_OF_KIND: Final[Mapping[Kind, type[Facts]]] = {
+    Kind.DOH: DohFacts,
+    Kind.HTTPS: WebFacts,
+    Kind.HTTP: WebFacts,
+    Kind.STUN: StunFacts,
+    Kind.UDP_ECHO: UdpEchoFacts,
+    Kind.CALL_FLOW: FlowFacts,
+    Kind.TURN_CALL: TestCallFacts,
+    Kind.ECHO_CALL: TestCallFacts,
+    Kind.CALL_SHAPES: ShapesFacts,
+}
+
+
 @dataclass(frozen=True)
 class Observation:
     """What one check saw. Facts only: no verdict here.
 
-    ``phase`` is where the check failed, or the last phase it completed when ``ok``.
-    ``timings_ms`` has one entry per completed phase ("dns", "tcp", "tls", "ttfb", "body", "rtt").
+    ``phase`` is where the check failed, or the last phase it completed when ``ok`` — one of
+    the five ``Phase`` values, nothing else. ``timings_ms`` has one entry per completed step:
+    the phases, plus "ttfb" and "body" (HTTP), "rtt" (a round trip) and "media" (test calls).
+    ``facts`` are what only this kind measures (``FACTS_OF_KIND``), None when the check did
+    not get far enough to measure any. Strings given for the enum fields are turned into the
+    enums (a recorded report, a test); a wrong one raises ValueError.
     """
 
     check_id: str
     service: str
-    feature: str
-    kind: str
-    role: str
+    feature: Feature
+    kind: Kind
+    role: Role
     target: str
     ok: bool
-    failure: str | None
-    phase: str
+    failure: Failure | None
+    phase: Phase
     duration_ms: int
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     bytes_received: int = 0
     addresses: tuple[str, ...] = ()  # what the system resolver answered
     trusted_addresses: tuple[str, ...] | None = None  # what trusted DoH answered (None: not asked)
     peer_address: str | None = None  # the address actually connected to
-    dns_flags: tuple[str, ...] = ()  # "bogon", "differs_from_trusted", "fake_ip_proxy"
+    dns_flags: tuple[DnsFlag, ...] = ()
     status_code: int | None = None
     redirect_to: str | None = None
     stalled_after_bytes: int | None = None
     tls_version: str | None = None
     tls_issuer: str | None = None
     failure_detail: str | None = None  # the raw error text, for Details only
-    extra: Mapping[str, Any] = field(default_factory=dict)  # kind-specific facts (STUN etc.)
+    facts: Facts | None = None
+
+    def __post_init__(self) -> None:
+        for name, enum in (("feature", Feature), ("kind", Kind), ("role", Role),
+                           ("phase", Phase)):
+            object.__setattr__(self, name, enum(getattr(self, name)))
+        if self.failure is not None:
+            object.__setattr__(self, "failure", Failure(self.failure))
+        object.__setattr__(self, "dns_flags", tuple(DnsFlag(f) for f in self.dns_flags))
+        wanted = FACTS_OF_KIND.get(self.kind)
+        if self.facts is not None and (wanted is None or not isinstance(self.facts, wanted)):
+            raise TypeError(f"{type(self.facts).__name__} are not the facts of kind {self.kind}")
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["id"] = data.pop("check_id")
+        """The report's ``checks`` item (docs/report-json.md): field order is the layout."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name not in ("check_id", "facts"):
+                data[f.name] = getattr(self, f.name)
         data["timings_ms"] = {k: round(v, 1) for k, v in self.timings_ms.items()}
         data["addresses"] = list(self.addresses)
         if self.trusted_addresses is not None:
             data["trusted_addresses"] = list(self.trusted_addresses)
         data["dns_flags"] = list(self.dns_flags)
-        data["extra"] = dict(self.extra)
+        data["extra"] = facts_to_dict(self.facts)
+        data["id"] = self.check_id
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Observation:
+        """The inverse of ``to_dict`` (a report's ``checks`` item back to an observation), for
+        replaying a recorded run. Raises KeyError/TypeError/ValueError for a malformed item."""
+        trusted = data.get("trusted_addresses")
+        kind = Kind(data["kind"])
+        extra = dict(data.get("extra", {}))
+        facts_class = FACTS_OF_KIND.get(kind)
+        if extra and facts_class is None:
+            raise ValueError(f"kind {kind} reports no facts, got {sorted(extra)}")
+        failure = data.get("failure")
+        return cls(
+            check_id=str(data["id"]), service=str(data["service"]),
+            feature=Feature(data["feature"]), kind=kind, role=Role(data["role"]),
+            target=str(data["target"]), ok=bool(data["ok"]),
+            failure=None if failure is None else Failure(failure),
+            phase=Phase(data["phase"]), duration_ms=int(data["duration_ms"]),
+            timings_ms={str(k): float(v) for k, v in dict(data.get("timings_ms", {})).items()},
+            bytes_received=int(data.get("bytes_received", 0)),
+            addresses=tuple(data.get("addresses", ())),
+            trusted_addresses=None if trusted is None else tuple(trusted),
+            peer_address=data.get("peer_address"),
+            dns_flags=tuple(DnsFlag(f) for f in data.get("dns_flags", ())),
+            status_code=data.get("status_code"), redirect_to=data.get("redirect_to"),
+            stalled_after_bytes=data.get("stalled_after_bytes"),
+            tls_version=data.get("tls_version"), tls_issuer=data.get("tls_issuer"),
+            failure_detail=data.get("failure_detail"),
+            facts=facts_from_dict(facts_class, extra) if extra and facts_class else None,
+        )

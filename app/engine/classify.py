@@ -14,12 +14,13 @@ import socket
 import ssl
 
 from app.core import failures as F
+from app.core.failures import Failure
 
 # OpenSSL X509_V_ERR_* codes (x509_vfy.h) carried by ssl.SSLCertVerificationError.verify_code.
 _HOSTNAME_CODES = frozenset({62, 64})  # HOSTNAME_MISMATCH, IP_ADDRESS_MISMATCH
 _UNKNOWN_AUTHORITY_CODES = frozenset({2, 18, 19, 20, 21})  # no issuer / self-signed / untrusted
 
-_ERRNO_FAILURES: dict[int, str] = {
+_ERRNO_FAILURES: dict[int, Failure] = {
     errno.ECONNREFUSED: F.CONNECTION_REFUSED,
     errno.ECONNRESET: F.CONNECTION_RESET,
     errno.ECONNABORTED: F.CONNECTION_RESET,
@@ -40,7 +41,7 @@ _EAI_NODATA = getattr(socket, "EAI_NODATA", None)
 _EAI_ADDRFAMILY = getattr(socket, "EAI_ADDRFAMILY", None)
 
 
-def classify(exc: BaseException) -> tuple[str, str]:
+def classify(exc: BaseException) -> tuple[Failure, str]:
     """Return ``(failure string, detail text)`` for a network exception.
 
     Anything not recognised becomes ``internal_error`` — a probe should only pass network
@@ -70,7 +71,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
     return F.INTERNAL_ERROR, detail
 
 
-def _classify_gai(exc: socket.gaierror) -> str:
+def _classify_gai(exc: socket.gaierror) -> Failure:
     code = exc.errno
     if code == socket.EAI_NONAME:
         return F.DNS_NXDOMAIN
@@ -81,7 +82,7 @@ def _classify_gai(exc: socket.gaierror) -> str:
     return F.DNS_SERVER_FAILURE
 
 
-def _classify_cert(exc: ssl.SSLCertVerificationError) -> str:
+def _classify_cert(exc: ssl.SSLCertVerificationError) -> Failure:
     code = getattr(exc, "verify_code", None)
     message = (getattr(exc, "verify_message", "") or "").lower()
     if code in _HOSTNAME_CODES or "hostname mismatch" in message:
@@ -91,7 +92,7 @@ def _classify_cert(exc: ssl.SSLCertVerificationError) -> str:
     return F.SSL_INVALID_CERTIFICATE
 
 
-def _classify_ssl(exc: ssl.SSLError) -> str:
+def _classify_ssl(exc: ssl.SSLError) -> Failure:
     reason = (getattr(exc, "reason", None) or "").upper()
     text = str(exc).upper()
     if "UNEXPECTED_EOF" in reason or "UNEXPECTED EOF" in text:

@@ -14,6 +14,7 @@ import dns.rcode
 import dns.rdatatype
 
 from app.core import failures as F
+from app.core.failures import Failure
 from app.core.model import Check, Phase
 from app.engine.http1 import build_request, exchange, request_target
 from app.engine.probes.base import Clock, ProbeContext
@@ -84,7 +85,7 @@ def reply_addresses(reply: dns.message.Message) -> tuple[str, ...]:
     return tuple(found)
 
 
-def rcode_failure(reply: dns.message.Message) -> str | None:
+def rcode_failure(reply: dns.message.Message) -> Failure | None:
     """The failure string for a reply's rcode; None for NOERROR."""
     code = reply.rcode()
     if code == dns.rcode.NOERROR:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from app.core import failures as F
-from app.core.model import Check, Phase
+from app.core.model import Check, Kind, Phase
 from app.engine import timeouts
 from app.engine.classify import classify
 from app.engine.probes.base import Clock
@@ -41,12 +41,12 @@ class HttpResponse:
     body_prefix: bytes = b""
     complete: bool = False  # the whole body (by Content-Length, chunks or close) arrived
     truncated: bool = False  # stopped at max_bytes on purpose
-    extra: dict[str, object] = field(default_factory=dict)
+    silence_ms: int | None = None  # failure stalled: how long no body byte had come
 
 
 def request_target(check: Check) -> tuple[str, str]:
     """(Host header value, path) from the check's URL, or "/" on the check's host."""
-    default_port = 80 if check.kind == "http" else 443
+    default_port = 80 if check.kind == Kind.HTTP else 443
     if check.url:
         parts = urlsplit(check.url)
         host = parts.hostname or check.host
@@ -230,7 +230,7 @@ class _BodyReader:
             try:
                 await self._run()
             except _Stalled as stalled:
-                self.response.extra["silence_ms"] = round(stalled.silence * 1000)
+                self.response.silence_ms = round(stalled.silence * 1000)
                 raise StepFailed(Phase.HTTP, F.STALLED,
                                  f"no data for {stalled.silence:.1f} s after "
                                  f"{stalled.received} body bytes") from None

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from app.core import failures as F
+from app.core.failures import Failure
 from app.core.model import Check, Observation, Phase
 from app.engine import timeouts
 from app.engine.classify import classify
@@ -26,9 +27,9 @@ from app.engine.probes.base import Clock, ProbeContext, observation
 class StepFailed(Exception):
     """A network failure in one phase. Internal to probes: never escapes ``run()``."""
 
-    def __init__(self, phase: str, failure: str, detail: str = "") -> None:
+    def __init__(self, phase: Phase, failure: Failure, detail: str = "") -> None:
         super().__init__(f"{phase}: {failure}: {detail}")
-        self.phase = str(phase)
+        self.phase = phase
         self.failure = failure
         self.detail = detail
         self.response: Any = None  # an http1.HttpResponse when the body failed midway
@@ -46,7 +47,7 @@ class Budget:
 
 
 @contextlib.asynccontextmanager
-async def phase(name: str, budget: Budget, limit_s: float | None = None) -> AsyncIterator[None]:
+async def phase(name: Phase, budget: Budget, limit_s: float | None = None) -> AsyncIterator[None]:
     """Run a step with the remaining budget, or ``limit_s`` (the phase's own limit, from
     app/engine/timeouts.py) when that is shorter; classify what goes wrong as ``name``'s."""
     remaining = budget.remaining()
@@ -72,7 +73,7 @@ async def resolve(check: Check, ctx: ProbeContext, budget: Budget, clock: Clock,
         return (check.host.strip("[]"),)
     async with phase(Phase.DNS, budget, timeouts.DNS_S):
         addresses = await ctx.system_dns.resolve(check.host)
-    clock.mark("dns")
+    clock.mark(Phase.DNS)
     facts["addresses"] = addresses
     if not addresses:
         raise StepFailed(Phase.DNS, F.DNS_NO_ANSWER, "the resolver answered without addresses")
@@ -111,7 +112,7 @@ async def connect(addresses: tuple[str, ...], port: int, budget: Budget, clock: 
             continue
         if ctx is not None:
             ctx.heard_back()
-        clock.mark("tcp")
+        clock.mark(Phase.TCP)
         facts["peer_address"] = address
         return reader, writer
     assert last is not None
@@ -125,7 +126,7 @@ async def start_tls(writer: asyncio.StreamWriter, check: Check, ctx: ProbeContex
     async with phase(Phase.TLS, budget, timeouts.TLS_S):
         await writer.start_tls(ctx.ssl_context(check), server_hostname=server_name,
                                ssl_handshake_timeout=max(budget.remaining(), 0.1))
-    clock.mark("tls")
+    clock.mark(Phase.TLS)
     ssl_object = writer.get_extra_info("ssl_object")
     if isinstance(ssl_object, ssl.SSLObject):
         facts["tls_version"] = ssl_object.version()

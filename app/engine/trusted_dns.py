@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.core import failures as F
-from app.core.model import Check
+from app.core.model import Check, Phase
 from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
 from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed
@@ -83,5 +83,5 @@ class DohResolver:
                                 Budget(min(self.timeout_s, resolver.timeout_s)), Clock(), facts)
         failure = rcode_failure(reply)
         if failure == F.DNS_SERVER_FAILURE:
-            raise StepFailed("dns", failure, f"rcode {reply.rcode()}")
+            raise StepFailed(Phase.DNS, failure, f"rcode {reply.rcode()}")
         return reply_addresses(reply)

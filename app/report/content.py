@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from app import __version__
 from app.analysis.model import Diagnosis
+from app.core.facts import facts_to_dict
 from app.core.model import Observation
 from app.core.run import RunResult
 from app.i18n import Translator
@@ -143,7 +144,7 @@ def _row(obs: Observation, tr: Translator, include_identifiers: bool) -> CheckRo
         notes.append(tr.format("report.server_addresses", addresses=", ".join(obs.addresses)))
     if obs.failure_detail:
         notes.append(tr.format("report.error_detail", detail=obs.failure_detail))
-    for key, value in sorted(obs.extra.items()):
+    for key, value in sorted(facts_to_dict(obs.facts).items()):
         if key in privacy.IDENTIFYING_EXTRA and not include_identifiers:
             continue
         notes.append(f"{key}: {_fact(value)}")

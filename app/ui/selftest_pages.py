@@ -27,7 +27,7 @@ from app.analysis.model import (
 from app.core import failures
 from app.core.catalog import Catalog
 from app.core.events import CheckFinished, CheckStarted
-from app.core.model import Observation, Role
+from app.core.model import Observation, Phase, Role
 from app.core.run import RunResult
 from app.core.system import InterfaceSnapshot
 from app.ui.dialogs.error_dialog import ErrorDialog
@@ -66,9 +66,9 @@ def synthetic_run(catalog: Catalog) -> RunResult:
     for n, check in enumerate(catalog.checks):
         ok = n % 5 != 2
         observations.append(Observation(
-            check_id=check.id, service=check.service, feature=check.feature.value,
-            kind=check.kind.value, role=check.role.value, target=check.target, ok=ok,
-            failure=None if ok else failures.GENERIC_TIMEOUT, phase="tls" if ok else "tcp",
+            check_id=check.id, service=check.service, feature=check.feature,
+            kind=check.kind, role=check.role, target=check.target, ok=ok,
+            failure=None if ok else failures.GENERIC_TIMEOUT, phase=Phase.TLS if ok else Phase.TCP,
             duration_ms=40 + 13 * n, timings_ms={"dns": 5.0, "tcp": 20.0 + n},
             failure_detail=None if ok else "no answer within 6 s",
         ))

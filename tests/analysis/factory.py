@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.catalog import Catalog, Restriction
-from app.core.model import Check, Feature, Kind, Observation, Role
+from app.core.failures import Failure
+from app.core.model import Check, Feature, Kind, Observation, Phase, Role
 from app.core.system import Interface, InterfaceSnapshot
 
 CONNECTED = InterfaceSnapshot((Interface("eth0", True, ("203.0.113.7",), False),))
@@ -53,8 +54,8 @@ def catalog() -> Catalog:
 
 
 _KIND = {i: (s, f, k, r) for i, s, f, k, r in ENTRIES}
-_LAST_PHASE = {Kind.HTTPS: "http", Kind.HTTP: "http", Kind.TCP: "tcp", Kind.STUN: "udp",
-               Kind.DNS: "dns"}
+_LAST_PHASE = {Kind.HTTPS: Phase.HTTP, Kind.HTTP: Phase.HTTP, Kind.TCP: Phase.TCP,
+               Kind.STUN: Phase.UDP, Kind.DNS: Phase.DNS}
 
 
 def ok(check_id: str, **facts: Any) -> Observation:
@@ -65,14 +66,17 @@ def ok(check_id: str, **facts: Any) -> Observation:
         defaults["bytes_received"] = 65536
         defaults["status_code"] = 204 if role == Role.CAPTIVE_PORTAL else 200
     defaults.update(facts)
-    return Observation(check_id, service, feature.value, kind.value, role.value,
+    return Observation(check_id, service, feature, kind, role,
                        f"{check_id}.test:443", True, None, _LAST_PHASE[kind], 100, **defaults)
 
 
-def fail(check_id: str, failure: str, phase: str, **facts: Any) -> Observation:
+def fail(check_id: str, failure: Failure | str, phase: Phase | str, **facts: Any) -> Observation:
+    """``failure`` and ``phase`` may be given as their strings (``Observation`` turns them
+    into the enums)."""
     service, feature, kind, role = _KIND[check_id]
-    return Observation(check_id, service, feature.value, kind.value, role.value,
-                       f"{check_id}.test:443", False, failure, phase, 3000, **facts)
+    return Observation(check_id, service, feature, kind, role,
+                       f"{check_id}.test:443", False, Failure(failure), Phase(phase), 3000,
+                       **facts)
 
 
 def healthy(**overrides: Observation) -> list[Observation]:

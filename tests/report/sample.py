@@ -21,6 +21,7 @@ from app.analysis.model import (
     ServiceResult,
     Verdict,
 )
+from app.core.facts import StunFacts
 from app.core.run import RunResult
 from app.core.system import Interface, InterfaceSnapshot
 from tests.analysis.factory import fail, ok
@@ -50,10 +51,11 @@ def run(*, cancelled: bool = False) -> RunResult:
                             f"see /home/{user}/log"),
         ok("tg-dc1"),
         fail("wa-relay", "generic_timeout_error", "udp",
-             extra={"mapped_address": f"{MAPPED_ADDRESS}:40123", "local_address": LOCAL_ADDRESS}),
-        ok("tg-relay", extra={"mapped_address": f"{MAPPED_ADDRESS}:40124", "rtt_ms": 41.5},
+             facts=StunFacts(rtt_ms=980.0, tries=3, mapped_address=f"{MAPPED_ADDRESS}:40123")),
+        ok("tg-relay", facts=StunFacts(rtt_ms=41.5, tries=1,
+                                       mapped_address=f"{MAPPED_ADDRESS}:40124"),
            timings_ms={"udp": 41.5}),
-        ok("stun-google", extra={"mapped_address": MAPPED_ADDRESS}),
+        ok("stun-google", facts=StunFacts(rtt_ms=12.0, tries=1, mapped_address=MAPPED_ADDRESS)),
         ok("maps-google"),
         ok("maps-yandex"),
     )

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import Any
 
 from app.core import call_defaults as defaults
 from app.core import failures as F
+from app.core.facts import FlowFacts
 from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.flowstats import FlowStats, Reply, flow_stats
@@ -82,7 +84,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     size = check.packet_bytes or defaults.FLOW_PACKET_BYTES
     rate = check.rate_pps or defaults.FLOW_RATE_PPS
     duration = check.duration_s or defaults.FLOW_QUICK_S
-    extra: dict[str, Any] = {"payload": mode, "packet_bytes": size, "rate_pps": rate}
+    facts["facts"] = FlowFacts(payload=mode, packet_bytes=size, rate_pps=rate)
     try:
         transport, collector = await open_udp(check, ctx, budget, clock, facts)
         # Never outlive the check's own timeout: shorten the window rather than be killed.
@@ -90,20 +92,18 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
         count = max(1, int(window * rate))
         stats, sent_bytes = await send_flow(transport, collector, mode, size, rate, count,
                                             TAIL_S)
-        extra.update(stats.as_extra())
-        extra["bytes_sent"] = sent_bytes
-        extra["wire_bytes_sent"] = sent_bytes + _IP_UDP_HEADERS * stats.sent
-        clock.mark("udp")
+        numbers = stats.numbers(sent_bytes, sent_bytes + _IP_UDP_HEADERS * stats.sent)
+        facts["facts"] = replace(facts["facts"], flow=numbers)
+        clock.mark(Phase.UDP)
         if stats.rtt_ms_median is not None:
             clock.timings["rtt"] = stats.rtt_ms_median
         _judge(stats, collector)
     except StepFailed as failed:
-        facts["extra"] = extra
         return failed_observation(check, clock, failed, facts)
     finally:
         if transport is not None:
             transport.close()
-    return observation(check, clock, ok=True, phase=Phase.UDP, extra=extra, **facts)
+    return observation(check, clock, ok=True, phase=Phase.UDP, **facts)
 
 
 def _judge(stats: FlowStats, collector: Collector) -> None:

@@ -13,10 +13,11 @@ Bounded: ``ROUNDS`` packets per shape, 20 ms apart, then ``TAIL_S`` for the echo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.core import failures as F
+from app.core.facts import ShapeCount, ShapesFacts, ShapesSummary
 from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.udp import open_udp
@@ -63,35 +64,34 @@ async def _burst(check: Check, ctx: ProbeContext, budget: Budget, build: Callabl
 async def run(check: Check, ctx: ProbeContext) -> Observation:
     clock = Clock()
     budget = Budget(check.timeout_s)
-    facts: dict[str, Any] = {}
-    shapes: dict[str, dict[str, int]] = {}
-    extra: dict[str, Any] = {"shapes": shapes}
+    facts: dict[str, Any] = {"facts": ShapesFacts(shapes={})}
     try:
         names = list(SHAPES)
         results = await asyncio.gather(
             *(_burst(check, ctx, budget, SHAPES[name][0]) for name in names))
-        for name, (sent, echoed, _size) in zip(names, results, strict=True):
-            shapes[name] = {"sent": sent, "echoed": echoed}
-        extra["bytes_sent"] = sum(size for _, _, size in results)
-        extra["passed"] = [n for n in names if shapes[n]["echoed"] > 0]
-        extra["dropped"] = [n for n in names if shapes[n]["echoed"] == 0]
-        extra["filtered"] = filtered_shapes(shapes)
-        clock.mark("udp")
-        if not any(shapes[n]["echoed"] for n in names if n.startswith("neutral")):
+        shapes = {name: ShapeCount(sent=sent, echoed=echoed)
+                  for name, (sent, echoed, _size) in zip(names, results, strict=True)}
+        summary = ShapesSummary(
+            bytes_sent=sum(size for _, _, size in results),
+            passed=tuple(n for n in names if shapes[n].echoed > 0),
+            dropped=tuple(n for n in names if shapes[n].echoed == 0),
+            filtered=filtered_shapes(shapes))
+        facts["facts"] = ShapesFacts(shapes=shapes, summary=summary)
+        clock.mark(Phase.UDP)
+        if not any(shapes[n].echoed for n in names if n.startswith("neutral")):
             raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
                              "the echo answered none of the neutral packets")
     except StepFailed as failed:
-        facts["extra"] = extra
         return failed_observation(check, clock, failed, facts)
-    return observation(check, clock, ok=True, phase=Phase.UDP, extra=extra, **facts)
+    return observation(check, clock, ok=True, phase=Phase.UDP, **facts)
 
 
-def filtered_shapes(shapes: dict[str, dict[str, int]]) -> list[str]:
+def filtered_shapes(shapes: Mapping[str, ShapeCount]) -> tuple[str, ...]:
     """App shapes that all vanished while the neutral packets of their size came back."""
     out = []
     for name in APP_SHAPES:
         mine = shapes.get(name)
         twin = shapes.get(SHAPES[name][1])
-        if mine and twin and mine["sent"] and mine["echoed"] == 0 and twin["echoed"] > 0:
+        if mine and twin and mine.sent and mine.echoed == 0 and twin.echoed > 0:
             out.append(name)
-    return out
+    return tuple(out)

@@ -6,8 +6,8 @@ a direct call. This one is end to end: this computer's own addresses (not relay-
 user's real network, a peer on the other side. Signalling is one HTTP POST of the offer to
 ``<url>/offer`` (JSON ``{"sdp", "type"}``), answered with the peer's answer.
 
-Facts in ``extra``: connected, connect_ms, frames_received, answered_until_s, window_s,
-packets_sent/received, loss_pct, jitter_ms, rtt_ms.
+Facts (app/core/facts.py ``TestCallFacts``): connected, connect_ms, the sound (frames
+received, answered until) and the getStats numbers (loss, jitter, rtt).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from app.core import call_defaults as defaults
 from app.core import failures as F
 from app.core.model import Check, Observation, Phase
-from app.engine.calls.turn_call import add_media_stats, media_window
+from app.engine.calls.turn_call import CallProgress, add_media_stats, media_window
 from app.engine.calls.webrtc import FrameLog, add_tone, close_all, wait_connected
 from app.engine.classify import classify
 from app.engine.probes.base import Clock, ProbeContext, observation
@@ -79,8 +79,7 @@ async def post_offer(url: str, offer: RTCSessionDescription, ssl_ctx: ssl.SSLCon
 
 async def run(check: Check, ctx: ProbeContext) -> Observation:
     clock = Clock()
-    facts: dict[str, Any] = {}
-    extra: dict[str, Any] = {"connected": False}
+    progress = CallProgress(connected=False)
     duration = check.duration_s or defaults.CALL_QUICK_S
     # No ICE servers: aiortc's default would ask Google's STUN server, which is not in the
     # catalog (only catalog targets are contacted; docs/security.md). The peer finds this
@@ -103,28 +102,27 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
         answer = await post_offer(check.url or "", pc.localDescription, ssl_ctx,
                                   max(0.5, min(4.0, setup_end - time.monotonic())),
                                   token=check.credential)
-        clock.mark("http")
+        clock.mark(Phase.HTTP)
         await pc.setRemoteDescription(answer)
         connected = await wait_connected([pc], max(0.5, setup_end - time.monotonic()))
-        extra["connected"] = connected
+        progress.connected = connected
         if not connected:
             raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
                              f"the test call did not connect within {connect_s:g} s")
-        clock.mark("udp")
-        extra["connect_ms"] = round(clock.timings["udp"], 1)
-        await media_window([log], duration, extra, Phase.UDP.value)
-        await add_media_stats([pc], extra)
+        clock.mark(Phase.UDP)
+        progress.connect_ms = round(clock.timings[Phase.UDP], 1)
+        await media_window([log], duration, progress, Phase.UDP)
+        await add_media_stats([pc], progress)
         clock.mark("media")
     except TimeoutError:
-        facts["extra"] = extra
         return failed_observation(check, clock, StepFailed(
-            Phase.UDP, F.GENERIC_TIMEOUT, "could not prepare the call"), facts)
+            Phase.UDP, F.GENERIC_TIMEOUT, "could not prepare the call"),
+            {"facts": progress.facts()})
     except StepFailed as failed:
-        if "window_s" in extra:
-            await add_media_stats([pc], extra)
-        facts["extra"] = extra
-        return failed_observation(check, clock, failed, facts)
+        if progress.sound is not None:
+            await add_media_stats([pc], progress)
+        return failed_observation(check, clock, failed, {"facts": progress.facts()})
     finally:
         await log.stop()
         await close_all(pc)
-    return observation(check, clock, ok=True, phase=Phase.UDP, extra=extra, **facts)
+    return observation(check, clock, ok=True, phase=Phase.UDP, facts=progress.facts())

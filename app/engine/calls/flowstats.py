@@ -12,8 +12,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Final
+
+from app.core.facts import FlowNumbers
 
 # Answers that stop at least this long before the window ends, after at least
 # CUTOFF_MIN_REPLIES came back, are a flow cut off midway — not loss, not a dead server.
@@ -41,8 +43,18 @@ class FlowStats:
     window_s: float  # how long packets were sent
     cutoff: bool  # answers came, then stopped for good while packets kept going
 
-    def as_extra(self) -> dict[str, Any]:
-        return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+    def numbers(self, bytes_sent: int, wire_bytes_sent: int) -> FlowNumbers:
+        """The report's facts of this flow: every measured number rounded to 2 decimals."""
+        return FlowNumbers(
+            sent=self.sent, received=self.received, loss_pct=round(self.loss_pct, 2),
+            jitter_ms=_round(self.jitter_ms), rtt_ms_median=_round(self.rtt_ms_median),
+            rtt_ms_p95=_round(self.rtt_ms_p95), answered_until_s=_round(self.answered_until_s),
+            window_s=round(self.window_s, 2), cutoff=self.cutoff, bytes_sent=bytes_sent,
+            wire_bytes_sent=wire_bytes_sent)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def rfc3550_jitter(transits_s: Sequence[float]) -> float | None:

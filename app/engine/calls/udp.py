@@ -9,6 +9,7 @@ import asyncio
 import time
 from typing import Any
 
+from app.core.failures import Failure
 from app.core.model import Check, Phase
 from app.engine.classify import classify
 from app.engine.probes.base import Clock, ProbeContext
@@ -35,7 +36,7 @@ class Collector(asyncio.DatagramProtocol):
             self.error = exc
         self.arrived.set()
 
-    def failure(self) -> tuple[str, str] | None:
+    def failure(self) -> tuple[Failure, str] | None:
         """The ICMP error as (failure string, detail), when there was one."""
         return classify(self.error) if self.error is not None else None
 

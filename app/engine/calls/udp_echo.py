@@ -14,10 +14,12 @@ Retransmits after 0.5 s, 1 s and 2 s, within the check's timeout.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from app.core import failures as F
 from app.core.call_defaults import UDP_PACKET_BYTES
+from app.core.facts import UdpEchoFacts
 from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.udp import Collector, open_udp, raise_icmp, wait_for
@@ -41,20 +43,19 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     mode = check.payload or "random"
     size = check.packet_bytes or UDP_PACKET_BYTES
     request = packets.classic_stun_binding() if mode == "stun_classic" else packets.neutral(size)
-    extra: dict[str, Any] = {"payload": mode, "packet_bytes": len(request)}
+    facts["facts"] = UdpEchoFacts(payload=mode, packet_bytes=len(request))
     try:
         transport, collector = await open_udp(check, ctx, budget, clock, facts)
         rtt_ms, tries = await _exchange(check, transport, collector, request, budget)
-        extra.update(rtt_ms=round(rtt_ms, 1), tries=tries)
-        clock.mark("udp")
+        facts["facts"] = replace(facts["facts"], rtt_ms=round(rtt_ms, 1), tries=tries)
+        clock.mark(Phase.UDP)
         clock.timings["rtt"] = rtt_ms
     except StepFailed as failed:
-        facts["extra"] = extra
         return failed_observation(check, clock, failed, facts)
     finally:
         if transport is not None:
             transport.close()
-    return observation(check, clock, ok=True, phase=Phase.UDP, extra=extra, **facts)
+    return observation(check, clock, ok=True, phase=Phase.UDP, **facts)
 
 
 async def _exchange(check: Check, transport: Any, collector: Collector, request: bytes,

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 import certifi
 
-from app.core.model import Check, Observation
+from app.core.failures import Failure
+from app.core.model import Check, Observation, Phase
 from app.engine.sysdns import SystemResolver
 
 
@@ -80,27 +81,28 @@ class Clock:
         return int((time.monotonic() - self.start) * 1000)
 
 
-def observation_for(check: Check, *, ok: bool, phase: str, failure: str | None,
+def observation_for(check: Check, *, ok: bool, phase: Phase | str, failure: Failure | str | None,
                     duration_ms: int, timings_ms: dict[str, float], **facts: Any) -> Observation:
-    """An observation of ``check``: who it was for, and what happened."""
+    """An observation of ``check``: who it was for, and what happened. ``facts`` are the
+    common fields (``addresses``, ``status_code`` …) and the kind's own ``facts``."""
     return Observation(
         check_id=check.id,
         service=check.service,
-        feature=check.feature.value,
-        kind=check.kind.value,
-        role=check.role.value,
+        feature=check.feature,
+        kind=check.kind,
+        role=check.role,
         target=check.target,
         ok=ok,
-        failure=failure,
-        phase=phase,
+        failure=None if failure is None else Failure(failure),
+        phase=Phase(phase),
         duration_ms=duration_ms,
         timings_ms=timings_ms,
         **facts,
     )
 
 
-def observation(check: Check, clock: Clock, *, ok: bool, phase: str, failure: str | None = None,
-                **facts: Any) -> Observation:
+def observation(check: Check, clock: Clock, *, ok: bool, phase: Phase,
+                failure: Failure | None = None, **facts: Any) -> Observation:
     """Build an observation for ``check`` with the clock's timings filled in."""
     return observation_for(check, ok=ok, phase=phase, failure=failure,
                            duration_ms=clock.elapsed_ms(), timings_ms=dict(clock.timings),

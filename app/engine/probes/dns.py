@@ -25,13 +25,13 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     facts: dict[str, Any] = {}
     if is_ip_literal(check.host):
         facts["addresses"] = (check.host.strip("[]"),)
-        return observation(check, clock, ok=True, phase=Phase.DNS.value, **facts)
+        return observation(check, clock, ok=True, phase=Phase.DNS, **facts)
     trusted_task = (asyncio.ensure_future(ctx.trusted.lookup(check.host))
                     if ctx.trusted is not None else None)
     try:
         async with phase(Phase.DNS, budget, timeouts.DNS_S):
             addresses = await ctx.system_dns.resolve(check.host)
-        clock.mark("dns")
+        clock.mark(Phase.DNS)
         facts["addresses"] = addresses
         if not addresses:
             raise StepFailed(Phase.DNS, F.DNS_NO_ANSWER, "the resolver answered without addresses")
@@ -43,9 +43,9 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     judged = judge_answers(addresses, trusted, ctx.ordinary_ranges)
     facts["dns_flags"] = judged.flags
     if judged.all_bogon:
-        return observation(check, clock, ok=False, phase=Phase.DNS.value, failure=F.DNS_BOGON,
+        return observation(check, clock, ok=False, phase=Phase.DNS, failure=F.DNS_BOGON,
                            failure_detail="only non-public addresses", **facts)
-    return observation(check, clock, ok=True, phase=Phase.DNS.value, **facts)
+    return observation(check, clock, ok=True, phase=Phase.DNS, **facts)
 
 
 async def _trusted(task: asyncio.Future[tuple[str, ...] | None] | None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core import failures as F
+from app.core.facts import DohFacts
 from app.core.model import Check, Observation, Phase
 from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
 from app.engine.probes.base import Clock, ProbeContext, observation
@@ -22,7 +23,7 @@ CONTROL_NAME = "example.com"
 async def run(check: Check, ctx: ProbeContext) -> Observation:
     clock = Clock()
     budget = Budget(check.timeout_s)
-    facts: dict[str, Any] = {"extra": {"query": f"{CONTROL_NAME} A"}}
+    facts: dict[str, Any] = {"facts": DohFacts(query=f"{CONTROL_NAME} A")}
     try:
         reply = await doh_query(check, ctx, CONTROL_NAME, "A", budget, clock, facts)
     except StepFailed as failed:
@@ -30,5 +31,5 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     addresses = reply_addresses(reply)
     facts["addresses"] = addresses
     failure = rcode_failure(reply) or (None if addresses else F.DNS_NO_ANSWER)
-    return observation(check, clock, ok=failure is None, phase=Phase.DNS.value, failure=failure,
+    return observation(check, clock, ok=failure is None, phase=Phase.DNS, failure=failure,
                        failure_detail=f"rcode {reply.rcode()}" if failure else None, **facts)

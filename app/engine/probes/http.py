@@ -1,7 +1,7 @@
 """kind = "http": one plain-HTTP request (GET, HEAD or POST).
 
 Used for the captive-portal probe (expects e.g. 204; a portal answers with a redirect or a
-login page, recorded in ``extra["body_hint"]``) and for Telegram's HTTP-on-DC check (POST,
+login page, recorded in the facts' ``body_hint``) and for Telegram's HTTP-on-DC check (POST,
 where any status means the data centre was reached). Every 3xx is ``http_redirect``.
 """
 

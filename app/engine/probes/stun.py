@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import struct
 import time
+from dataclasses import replace
 from typing import Any
 
 from aioice import stun
 
 from app.core import failures as F
+from app.core.facts import StunFacts
 from app.core.model import Check, Observation, Phase
 from app.engine.classify import classify
 from app.engine.probes.base import Clock, ProbeContext, observation
@@ -80,10 +82,11 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
                                message_class=stun.Class.REQUEST)
         reply, rtt_ms, tries = await _transact(transport, client, request, budget)
         ctx.heard_back()
-        facts["extra"] = {"rtt_ms": round(rtt_ms, 1), "tries": tries}
-        clock.mark("udp")  # the whole exchange, retransmissions included
+        answer = StunFacts(rtt_ms=round(rtt_ms, 1), tries=tries)
+        facts["facts"] = answer
+        clock.mark(Phase.UDP)  # the whole exchange, retransmissions included
         clock.timings["rtt"] = rtt_ms
-        facts["extra"].update(_mapped(reply))
+        facts["facts"] = replace(answer, mapped_address=_mapped(reply))
     except StepFailed as failed:
         if failed.failure == F.STUN_INVALID_RESPONSE:  # garbage, but something answered
             ctx.heard_back()
@@ -91,7 +94,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     finally:
         if transport is not None:
             transport.close()
-    return observation(check, clock, ok=True, phase=Phase.UDP.value, **facts)
+    return observation(check, clock, ok=True, phase=Phase.UDP, **facts)
 
 
 async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
@@ -128,7 +131,8 @@ async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
                      f"no STUN answer within the {budget.total_s:g} s allowance")
 
 
-def _mapped(reply: stun.Message) -> dict[str, Any]:
+def _mapped(reply: stun.Message) -> str:
+    """The mapped address of a success response, as "host:port"; raises StepFailed."""
     if reply.message_class == stun.Class.ERROR:
         raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE,
                          f"error response {reply.attributes.get('ERROR-CODE')}")
@@ -138,5 +142,4 @@ def _mapped(reply: stun.Message) -> dict[str, Any]:
     if not mapped:
         raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE, "response without mapped address")
     host, port = mapped
-    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return {"mapped_address": shown}
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

@@ -19,4 +19,4 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     except StepFailed as failed:
         return failed_observation(check, clock, failed, facts)
     await close_quietly(writer)
-    return observation(check, clock, ok=True, phase=Phase.TCP.value, **facts)
+    return observation(check, clock, ok=True, phase=Phase.TCP, **facts)

@@ -36,4 +36,4 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
     finally:
         if writer is not None:
             await close_quietly(writer)
-    return observation(check, clock, ok=True, phase=Phase.TLS.value, **facts)
+    return observation(check, clock, ok=True, phase=Phase.TLS, **facts)

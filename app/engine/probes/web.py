@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from app.core import failures as F
-from app.core.model import Check, Observation, Phase
+from app.core.facts import WebFacts
+from app.core.failures import Failure
+from app.core.model import Check, Kind, Observation, Phase
 from app.engine.http1 import HttpResponse, build_request, exchange, request_target
 from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import (
@@ -65,12 +67,13 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
             await close_quietly(writer)
     _response_facts(check, response, facts)
     failure = _judge_status(check, response, redirect_is_failure)
-    return observation(check, clock, ok=failure is None, phase=Phase.HTTP.value, failure=failure,
+    return observation(check, clock, ok=failure is None, phase=Phase.HTTP, failure=failure,
                        failure_detail=f"HTTP {response.status} {response.reason}".strip()
                        if failure else None, **facts)
 
 
-def _judge_status(check: Check, response: HttpResponse, redirect_is_failure: bool) -> str | None:
+def _judge_status(check: Check, response: HttpResponse, redirect_is_failure: bool
+                  ) -> Failure | None:
     status = response.status
     if check.expect_status is not None and status == check.expect_status:
         return None
@@ -86,31 +89,28 @@ def _response_facts(check: Check, response: HttpResponse, facts: dict[str, Any])
     facts["bytes_received"] = response.body_bytes
     location = response.headers.get("location")
     if location and 300 <= response.status < 400:
-        base = check.url or f"{'http' if check.kind == 'http' else 'https'}://{check.target}/"
+        base = check.url or f"{'http' if check.kind == Kind.HTTP else 'https'}://{check.target}/"
         facts["redirect_to"] = urljoin(base, location)
-    extra: dict[str, Any] = dict(response.extra)
-    extra["complete"] = response.complete
-    if response.truncated:
-        extra["truncated_at_max_bytes"] = True
-    if check.kind == "http":
-        extra.update(body_hint(response.body_prefix, response.headers))
-    facts["extra"] = extra
+    hint, title = (body_hint(response.body_prefix, response.headers)
+                   if check.kind == Kind.HTTP else (None, None))
+    facts["facts"] = WebFacts(silence_ms=response.silence_ms, complete=response.complete,
+                              truncated_at_max_bytes=response.truncated, body_hint=hint,
+                              title=title)
 
 
-def body_hint(prefix: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    """A short description of a plain-HTTP body: does it look like a portal's login page?"""
+def body_hint(prefix: bytes, headers: dict[str, str]) -> tuple[str, str | None]:
+    """A short description of a plain-HTTP body — does it look like a portal's login page? —
+    and its HTML title, if any."""
     if not prefix:
-        return {"body_hint": "empty"}
-    hint: dict[str, Any] = {}
+        return "empty", None
     content_type = headers.get("content-type", "").lower()
     is_html = "html" in content_type or b"<html" in prefix[:2048].lower()
-    if is_html:
-        text = prefix.decode("utf-8", "replace")
-        hint["body_hint"] = "login_page" if _LOGIN_WORDS.search(text) else "html"
-        title = _TITLE.search(prefix)
-        if title:
-            title_text = title.group(1).decode("utf-8", "replace")
-            hint["title"] = " ".join(title_text.split())[:80]
-    else:
-        hint["body_hint"] = "other"
-    return hint
+    if not is_html:
+        return "other", None
+    text = prefix.decode("utf-8", "replace")
+    hint = "login_page" if _LOGIN_WORDS.search(text) else "html"
+    title = _TITLE.search(prefix)
+    if not title:
+        return hint, None
+    title_text = title.group(1).decode("utf-8", "replace")
+    return hint, " ".join(title_text.split())[:80]
