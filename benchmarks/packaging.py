@@ -9,7 +9,9 @@ Measured on the Linux onedir (built by build/freeze.py if its inputs changed):
 - start-up of the frozen interpreter alone (``conncheck --version``);
 - peak memory (RSS of the process and its children, sampled every 10 ms) during a check of
   about 60 entries against loopback servers, the size of the shipped catalog.
-Plus the 15 largest files in the onedir: what pulls the size.
+Plus the Windows installer and portable zip, built on Linux under Wine by
+build/windows/make_dist.py (installer budget 45 MB), and the 15 largest files in the Linux
+onedir: what pulls the size.
 """
 
 from __future__ import annotations
@@ -193,4 +195,44 @@ def run() -> list[Table]:
     if cold is None:
         table.notes.append("no first paint: the window (app.ui.app.run_gui) did not start "
                            "or never painted within 60 s")
-    return [table, largest_files(onedir)]
+    return [table, windows_table(), largest_files(onedir)]
+
+
+BUDGET_WINDOWS_INSTALLER_MB = 45.0
+
+
+def windows_table() -> Table:
+    """The Windows installer and zip, built on Linux under Wine (build/windows/make_dist.py,
+    cached by input hash). Without Wine/NSIS: a row saying so."""
+    sys.path.insert(0, str(REPO / "build" / "windows"))
+    import make_dist  # build/windows/make_dist.py
+
+    table = Table("Packaging budgets (Windows x64, built under Wine)",
+                  ["measure", "value", "budget", "verdict"])
+    missing = make_dist.missing_tools()
+    if missing:
+        table.notes.append("not measured: missing Debian packages " + " ".join(missing))
+        return table
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(REPO / "build" / "windows" / "make_dist.py")],
+                            cwd=REPO, capture_output=True, text=True, timeout=3600, check=False)
+    if result.returncode != 0:
+        table.notes.append("make dist-windows failed: " + result.stderr.strip()[-300:])
+        return table
+    ver = make_dist.version()
+    installer = make_dist.DIST / make_dist.installer_name(ver)
+    portable = make_dist.DIST / f"conncheck-{ver}-windows-x64.zip"
+    seconds = make_dist.SECONDS_FILE
+    build_s = float(seconds.read_text()) if seconds.is_file() else None
+    inst_mb = installer.stat().st_size / MB
+    table.rows += [
+        ["onedir build time (PyInstaller under Wine, last real build)",
+         f"{build_s:.0f} s" if build_s else "n/a", "-", "-"],
+        ["onedir size", f"{_tree_size(make_dist.ONEDIR) / MB:.1f} MB", "-", "-"],
+        ["download: setup.exe (NSIS, LZMA)", f"{inst_mb:.1f} MB",
+         f"{BUDGET_WINDOWS_INSTALLER_MB:.0f} MB", verdict(inst_mb, BUDGET_WINDOWS_INSTALLER_MB)],
+        ["download: portable .zip", f"{portable.stat().st_size / MB:.1f} MB", "-", "-"],
+        ["make dist-windows now (cached parts reused)", f"{time.monotonic() - started:.0f} s",
+         "-", "-"],
+    ]
+    return table
