@@ -11,7 +11,7 @@ import ipaddress
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, urlsplit
 
 from app.core import call_defaults
@@ -33,6 +33,7 @@ _CATALOG_KEYS = {
     "deadline_s", "concurrency",
 }
 _RESTRICTION_KEYS = {"id", "country", "announced", "feature", "services", "source", "summary"}
+_Name = TypeVar("_Name", Feature, Kind, Role)
 
 
 class CatalogError(ValueError):
@@ -68,6 +69,39 @@ def load_catalog(path: Path | str) -> Catalog:
 
 
 def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
+    head = _catalog_head(path, data)
+    extra_ca = None
+    if "extra_ca" in head:
+        extra_ca = _ca_path(path, head["extra_ca"], "[catalog] extra_ca")
+    ranges = _ordinary_ranges(path, head.get("ordinary_ranges", []))
+    timeout_s = _number(path, head.get("timeout_s", 8.0), None, "timeout_s", 0.1, 120)
+    deadline_s = _number(path, head.get("deadline_s", 45.0), None, "deadline_s", 1, 600)
+    concurrency = int(_number(path, head.get("concurrency", 24), None, "concurrency", 1, 256))
+    checks = _parse_checks(path, data.get("check", []), timeout_s)
+    raw_restrictions = data.get("restriction", [])
+    if not isinstance(raw_restrictions, list):
+        raise CatalogError(path, "'restriction' must be [[restriction]] tables")
+    restrictions = tuple(
+        _parse_restriction(path, raw, i) for i, raw in enumerate(raw_restrictions, 1)
+    )
+    return Catalog(
+        path=path,
+        name=head["name"],
+        version=head["version"],
+        country=str(head.get("country", "")),
+        checks=checks,
+        extra_ca=extra_ca,
+        ordinary_ranges=ranges,
+        timeout_s=timeout_s,
+        deadline_s=deadline_s,
+        concurrency=concurrency,
+        restrictions=restrictions,
+    )
+
+
+def _catalog_head(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The [catalog] table, once its keys, schema, name and version (and the file's
+    top-level tables) are known to be right."""
     head = data.get("catalog")
     if not isinstance(head, dict):
         raise CatalogError(path, "missing [catalog] table (schema, name, version)")
@@ -83,153 +117,50 @@ def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
     unknown_top = set(data) - {"catalog", "check", "restriction"}
     if unknown_top:
         raise CatalogError(path, f"unknown top-level table(s): {_names(unknown_top)}")
+    return head
 
-    extra_ca = None
-    if "extra_ca" in head:
-        extra_ca = _ca_path(path, head["extra_ca"], "[catalog] extra_ca")
+
+def _ordinary_ranges(
+    path: Path, value: Any
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     ranges = []
-    for text in _list_of_str(path, head.get("ordinary_ranges", []), None, "ordinary_ranges"):
+    for text in _list_of_str(path, value, None, "ordinary_ranges"):
         try:
             ranges.append(ipaddress.ip_network(text, strict=False))
         except ValueError:
             raise CatalogError(path, f"ordinary_ranges: not a network: {text!r}") from None
-    timeout_s = _number(path, head.get("timeout_s", 8.0), None, "timeout_s", 0.1, 120)
-    deadline_s = _number(path, head.get("deadline_s", 45.0), None, "deadline_s", 1, 600)
-    concurrency = int(_number(path, head.get("concurrency", 24), None, "concurrency", 1, 256))
+    return tuple(ranges)
 
-    raw_checks = data.get("check", [])
+
+def _parse_checks(path: Path, raw_checks: Any, default_timeout: float) -> tuple[Check, ...]:
     if not isinstance(raw_checks, list) or not raw_checks:
         raise CatalogError(path, "no [[check]] entries")
     checks: list[Check] = []
     seen_ids: set[str] = set()
     for index, raw in enumerate(raw_checks, start=1):
-        check = _parse_check(path, raw, index, timeout_s)
+        check = _parse_check(path, raw, index, default_timeout)
         if check.id in seen_ids:
             raise CatalogError(path, "duplicate id", f"'{check.id}' (check #{index})")
         seen_ids.add(check.id)
         checks.append(check)
-
-    raw_restrictions = data.get("restriction", [])
-    if not isinstance(raw_restrictions, list):
-        raise CatalogError(path, "'restriction' must be [[restriction]] tables")
-    restrictions = tuple(
-        _parse_restriction(path, raw, i) for i, raw in enumerate(raw_restrictions, 1)
-    )
-    return Catalog(
-        path=path,
-        name=head["name"],
-        version=head["version"],
-        country=str(head.get("country", "")),
-        checks=tuple(checks),
-        extra_ca=extra_ca,
-        ordinary_ranges=tuple(ranges),
-        timeout_s=timeout_s,
-        deadline_s=deadline_s,
-        concurrency=concurrency,
-        restrictions=restrictions,
-    )
+    return tuple(checks)
 
 
 def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Check:
+    """One [[check]] table, checked in the order its problems are reported."""
     if not isinstance(raw, dict):
         raise CatalogError(path, "must be a table", f"check #{index}")
-    ident = raw.get("id")
-    entry = (f"'{ident}' (check #{index})" if isinstance(ident, str) and ident.isprintable()
-             else f"check #{index}")
-    if not isinstance(ident, str) or not _ID_RE.fullmatch(ident):
-        raise CatalogError(
-            path, "missing or invalid 'id' (lower-case letters, digits, . _ -)", entry
-        )
-    unknown = set(raw) - _CHECK_KEYS
-    if unknown:
-        raise CatalogError(path, f"unknown field(s): {_names(unknown)}", entry)
-    for key in ("service", "feature", "kind"):
-        if not isinstance(raw.get(key), str) or not raw[key]:
-            raise CatalogError(path, f"missing field '{key}'", entry)
-    try:
-        feature = Feature(raw["feature"])
-    except ValueError:
-        allowed = " | ".join(f.value for f in Feature)
-        raise CatalogError(path, f"unknown feature {raw['feature']!r} ({allowed})", entry) from None
-    try:
-        kind = Kind(raw["kind"])
-    except ValueError:
-        allowed = " | ".join(k.value for k in Kind)
-        raise CatalogError(path, f"unknown kind {raw['kind']!r} ({allowed})", entry) from None
-    try:
-        role = Role(raw.get("role", "service"))
-    except ValueError:
-        allowed = " | ".join(r.value for r in Role)
-        raise CatalogError(path, f"unknown role {raw['role']!r} ({allowed})", entry) from None
-
-    url = raw.get("url")
-    host = raw.get("host")
-    ip = raw.get("ip")
-    if host is not None and ip is not None:
-        raise CatalogError(path, "give either 'host' or 'ip', not both", entry)
-    if ip is not None:
-        try:
-            ipaddress.ip_address(ip)
-        except (ValueError, TypeError):
-            raise CatalogError(path, f"'ip' is not an IP address: {ip!r}", entry) from None
-        host = ip
-    port = raw.get("port")
-    if kind in _URL_KINDS:
-        if not isinstance(url, str):
-            raise CatalogError(path, f"missing field 'url' (kind {kind.value})", entry)
-        parts = _split_url(path, url, entry)
-        wanted = "http" if kind == Kind.HTTP else "https"
-        if parts.scheme != wanted or not parts.hostname:
-            raise CatalogError(path, f"'url' must be an {wanted}:// URL, got {url!r}", entry)
-        host = parts.hostname
-        try:
-            url_port = parts.port
-        except ValueError:
-            raise CatalogError(path, f"bad port in url {url!r}", entry) from None
-        if port is None:
-            port = url_port or (80 if wanted == "http" else 443)
-        elif url_port is not None and url_port != port:
-            raise CatalogError(path, f"'port' {port} differs from the url's port", entry)
-        if kind == Kind.DOH:
-            try:
-                ipaddress.ip_address(host)
-            except ValueError:
-                raise CatalogError(
-                    path, "a doh resolver's url must use an IP literal", entry
-                ) from None
-    elif kind in (Kind.TURN_CALL, Kind.ECHO_CALL):
-        host, port = _call_url(path, kind, url, port, entry)
-    elif url is not None:
-        raise CatalogError(path, f"'url' is not used by kind {kind.value}", entry)
-    if not isinstance(host, str) or not host:
-        raise CatalogError(path, "missing field 'host' (or 'ip')", entry)
-    if kind == Kind.DNS and port is None:
-        port = 53  # informational only: the system resolver chooses its own server and port
-    if port is None:
-        raise CatalogError(path, "missing field 'port'", entry)
-    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-        raise CatalogError(path, f"port must be 1-65535, got {port!r}", entry)
-
+    ident, entry = _check_id(path, raw, index)
+    _check_keys(path, raw, entry)
+    feature, kind, role = _check_names(path, raw, entry)
+    host, port = _check_target(path, raw, kind, entry)
     ca_file = None
     if "ca" in raw:
         ca_file = str(_ca_path(path, raw["ca"], "'ca'", entry))
     calls = _call_fields(path, raw, kind, entry)
-    duration_s = calls.get("duration_s", 0.0)
-    default_timeout = call_defaults.default_timeout(kind, duration_s, default_timeout)
-    timeout_s = _number(path, raw.get("timeout_s", default_timeout), entry, "timeout_s", 0.1, 120)
-    if duration_s and timeout_s <= duration_s:
-        raise CatalogError(path, "timeout_s must be longer than duration_s", entry)
-    max_bytes = int(_number(path, raw.get("max_bytes", DEFAULT_MAX_BYTES), entry, "max_bytes",
-                            1, 1 << 30))
-    expect_status = raw.get("expect_status")
-    if expect_status is not None and (
-        not isinstance(expect_status, int) or not 100 <= expect_status <= 599
-    ):
-        raise CatalogError(path, f"expect_status must be an HTTP status, got {expect_status!r}",
-                           entry)
-    method = raw.get("method", "GET")
-    if method not in ("GET", "HEAD", "POST"):
-        raise CatalogError(path, f"method must be GET, HEAD or POST, got {method!r}", entry)
+    timeout_s = _check_timeout(path, raw, kind, calls.get("duration_s", 0.0), default_timeout,
+                               entry)
+    max_bytes, expect_status, method = _web_fields(path, raw, entry)
     unverified = raw.get("unverified", False)
     if not isinstance(unverified, bool):
         raise CatalogError(path, f"'unverified' must be true or false, got {unverified!r}", entry)
@@ -244,7 +175,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
         host=host,
         port=port,
         role=role,
-        url=url,
+        url=raw.get("url"),
         sni=raw.get("sni"),
         ca_file=ca_file,
         timeout_s=timeout_s,
@@ -256,6 +187,108 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
         unverified=unverified,
         **calls,
     )
+
+
+def _check_id(path: Path, raw: dict[str, Any], index: int) -> tuple[str, str]:
+    """The entry's id, and how messages name the entry (by its id when that is printable)."""
+    ident = raw.get("id")
+    entry = (f"'{ident}' (check #{index})" if isinstance(ident, str) and ident.isprintable()
+             else f"check #{index}")
+    if not isinstance(ident, str) or not _ID_RE.fullmatch(ident):
+        raise CatalogError(
+            path, "missing or invalid 'id' (lower-case letters, digits, . _ -)", entry
+        )
+    return ident, entry
+
+
+def _check_keys(path: Path, raw: dict[str, Any], entry: str) -> None:
+    """Every field known, and service, feature and kind given as text."""
+    unknown = set(raw) - _CHECK_KEYS
+    if unknown:
+        raise CatalogError(path, f"unknown field(s): {_names(unknown)}", entry)
+    for key in ("service", "feature", "kind"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise CatalogError(path, f"missing field '{key}'", entry)
+
+
+def _check_names(path: Path, raw: dict[str, Any], entry: str) -> tuple[Feature, Kind, Role]:
+    """Feature, kind and role: each one of its enum's values."""
+    feature = _one_of(path, Feature, raw["feature"], "feature", entry)
+    kind = _one_of(path, Kind, raw["kind"], "kind", entry)
+    role = _one_of(path, Role, raw.get("role", "service"), "role", entry)
+    return feature, kind, role
+
+
+def _one_of(path: Path, enum: type[_Name], value: Any, what: str, entry: str) -> _Name:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = " | ".join(member.value for member in enum)
+        raise CatalogError(path, f"unknown {what} {value!r} ({allowed})", entry) from None
+
+
+def _check_target(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> tuple[str, int]:
+    """Host and port: from 'url' for the kinds that take one, else from 'host' or 'ip'."""
+    url = raw.get("url")
+    host = _host_or_ip(path, raw, entry)
+    port = raw.get("port")
+    if kind in _URL_KINDS:
+        host, port = _web_url(path, kind, url, port, entry)
+    elif kind in (Kind.TURN_CALL, Kind.ECHO_CALL):
+        host, port = _call_url(path, kind, url, port, entry)
+    elif url is not None:
+        raise CatalogError(path, f"'url' is not used by kind {kind.value}", entry)
+    if not isinstance(host, str) or not host:
+        raise CatalogError(path, "missing field 'host' (or 'ip')", entry)
+    if kind == Kind.DNS and port is None:
+        port = 53  # informational only: the system resolver chooses its own server and port
+    if port is None:
+        raise CatalogError(path, "missing field 'port'", entry)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise CatalogError(path, f"port must be 1-65535, got {port!r}", entry)
+    return host, port
+
+
+def _host_or_ip(path: Path, raw: dict[str, Any], entry: str) -> Any:
+    """'host' or 'ip' as given (not both; an 'ip' must be an address), None when neither."""
+    host = raw.get("host")
+    ip = raw.get("ip")
+    if host is not None and ip is not None:
+        raise CatalogError(path, "give either 'host' or 'ip', not both", entry)
+    if ip is not None:
+        try:
+            ipaddress.ip_address(ip)
+        except (ValueError, TypeError):
+            raise CatalogError(path, f"'ip' is not an IP address: {ip!r}", entry) from None
+        return ip
+    return host
+
+
+def _web_url(path: Path, kind: Kind, url: Any, port: Any, entry: str) -> tuple[str, Any]:
+    """Host and port of an https, http or doh entry's URL (a doh URL names an IP)."""
+    if not isinstance(url, str):
+        raise CatalogError(path, f"missing field 'url' (kind {kind.value})", entry)
+    parts = _split_url(path, url, entry)
+    wanted = "http" if kind == Kind.HTTP else "https"
+    if parts.scheme != wanted or not parts.hostname:
+        raise CatalogError(path, f"'url' must be an {wanted}:// URL, got {url!r}", entry)
+    host = parts.hostname
+    try:
+        url_port = parts.port
+    except ValueError:
+        raise CatalogError(path, f"bad port in url {url!r}", entry) from None
+    if port is None:
+        port = url_port or (80 if wanted == "http" else 443)
+    elif url_port is not None and url_port != port:
+        raise CatalogError(path, f"'port' {port} differs from the url's port", entry)
+    if kind == Kind.DOH:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise CatalogError(
+                path, "a doh resolver's url must use an IP literal", entry
+            ) from None
+    return host, port
 
 
 def _call_url(path: Path, kind: Kind, url: Any, port: Any, entry: str) -> tuple[str, Any]:
@@ -284,6 +317,32 @@ def _call_url(path: Path, kind: Kind, url: Any, port: Any, entry: str) -> tuple[
     return host, url_port
 
 
+def _check_timeout(path: Path, raw: dict[str, Any], kind: Kind, duration_s: float,
+                   default_timeout: float, entry: str) -> float:
+    """The entry's timeout (a call's default covers its duration); longer than the call."""
+    default = call_defaults.default_timeout(kind, duration_s, default_timeout)
+    timeout_s = _number(path, raw.get("timeout_s", default), entry, "timeout_s", 0.1, 120)
+    if duration_s and timeout_s <= duration_s:
+        raise CatalogError(path, "timeout_s must be longer than duration_s", entry)
+    return timeout_s
+
+
+def _web_fields(path: Path, raw: dict[str, Any], entry: str) -> tuple[int, int | None, str]:
+    """max_bytes, expect_status and method, with their defaults."""
+    max_bytes = int(_number(path, raw.get("max_bytes", DEFAULT_MAX_BYTES), entry, "max_bytes",
+                            1, 1 << 30))
+    expect_status = raw.get("expect_status")
+    if expect_status is not None and (
+        not isinstance(expect_status, int) or not 100 <= expect_status <= 599
+    ):
+        raise CatalogError(path, f"expect_status must be an HTTP status, got {expect_status!r}",
+                           entry)
+    method = raw.get("method", "GET")
+    if method not in ("GET", "HEAD", "POST"):
+        raise CatalogError(path, f"method must be GET, HEAD or POST, got {method!r}", entry)
+    return max_bytes, expect_status, method
+
+
 def _call_fields(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dict[str, Any]:
     """The calls fields of an entry, with each kind's defaults filled in."""
     given = {"duration_s", "packet_bytes", "rate_pps", "payload", "username",
@@ -296,6 +355,14 @@ def _call_fields(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dic
             raise CatalogError(path, f"'{key}' must be text", entry)
     if not call_defaults.is_call_kind(kind):
         return {}
+    fields = _call_numbers(path, raw, kind, entry)
+    fields.update(_call_payload(path, raw, kind, entry))
+    fields.update(_turn_credentials(path, raw, kind, entry))
+    return fields
+
+
+def _call_numbers(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dict[str, Any]:
+    """duration_s for every call kind; packet_bytes and rate_pps where the kind sends them."""
     duration = call_defaults.default_duration(kind)
     if duration:
         duration = _number(path, raw.get("duration_s", duration), entry, "duration_s", 1, 120)
@@ -308,23 +375,36 @@ def _call_fields(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dic
     if kind == Kind.CALL_FLOW:
         fields["rate_pps"] = int(_number(path, raw.get("rate_pps", call_defaults.FLOW_RATE_PPS),
                                          entry, "rate_pps", 1, 100))
+    return fields
+
+
+def _call_payload(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dict[str, Any]:
+    """The payload shape, for the kinds that have a choice of them."""
     allowed = call_defaults.PAYLOADS.get(kind, ())
     if allowed:
         payload = raw.get("payload", allowed[0])
         if payload not in allowed:
             raise CatalogError(path, f"payload must be {' or '.join(allowed)}, got {payload!r}",
                                entry)
-        fields["payload"] = payload
-    elif "payload" in raw:
+        return {"payload": payload}
+    if "payload" in raw:
         raise CatalogError(path, f"'payload' is not used by kind {kind.value}", entry)
+    return {}
+
+
+def _turn_credentials(path: Path, raw: dict[str, Any], kind: Kind,
+                      entry: str) -> dict[str, Any]:
+    """username and credential: required by turn_call, refused by every other kind."""
     if kind == Kind.TURN_CALL:
+        fields = {}
         for key in ("username", "credential"):
             if not raw.get(key):
                 raise CatalogError(path, f"missing field '{key}' (kind turn_call)", entry)
             fields[key] = raw[key]
-    elif "username" in raw or "credential" in raw:
+        return fields
+    if "username" in raw or "credential" in raw:
         raise CatalogError(path, f"username/credential are not used by kind {kind.value}", entry)
-    return fields
+    return {}
 
 
 def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:
