@@ -12,8 +12,13 @@ STAMP  := $(VENV)/.installed-from-lock
 SYSTEM_PACKAGES := iptables iproute2 coturn binutils xz-utils xvfb xauth libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 libxkbcommon0 \
 	libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core dpkg-dev
+# The Windows installer, built and tested under Wine (tests/windows, docs/packaging.md): Wine,
+# NSIS, mingw for two Wine-only stand-in DLLs, screenshots of the window, signing, locales.
+WINDOWS_PACKAGES := wine wine64 nsis gcc-mingw-w64-x86-64-win32 imagemagick x11-utils \
+	osslsigncode openssl locales
+SYSTEM_PACKAGES += $(WINDOWS_PACKAGES)
 
-.PHONY: run test lint typecheck pytest sysdeps venv clean dist screenshots bench
+.PHONY: run test lint typecheck pytest sysdeps venv clean dist dist-windows sign-windows screenshots bench
 
 venv: $(STAMP)
 
@@ -49,6 +54,17 @@ screenshots: sysdeps $(STAMP)
 
 dist: $(STAMP)
 	bash build/linux/make-dist.sh
+
+# The Windows installer and portable zip, on Linux under Wine (docs/packaging.md, Windows).
+dist-windows: $(STAMP)
+	@bash .ci/system-deps.sh $(WINDOWS_PACKAGES)
+	$(BIN)/python build/windows/make_dist.py
+
+# The same, with both executables, the uninstaller and the installer signed (osslsigncode);
+# needs CONNCHECK_SIGN_PFX (and CONNCHECK_SIGN_PASSWORD, CONNCHECK_SIGN_TIMESTAMP).
+sign-windows: $(STAMP)
+	@bash .ci/system-deps.sh $(WINDOWS_PACKAGES)
+	$(BIN)/python build/windows/make_dist.py --sign
 
 # Every benchmark's tables (docs/performance.md); as root for the lab. BENCH_RUNS=3 runs per lab
 # scenario; `make bench BENCH=checkup` runs only the named modules.
