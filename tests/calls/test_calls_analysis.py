@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,34 +11,64 @@ from app.analysis.calls import analyze_calls
 from app.analysis.diagnose import diagnose
 from app.analysis.model import CauseId, Verdict
 from app.core import failures as F
+from app.core.facts import (
+    CallSound,
+    CallStats,
+    Facts,
+    FlowFacts,
+    FlowNumbers,
+    ShapesFacts,
+    ShapesSummary,
+    TestCallFacts,
+    UdpEchoFacts,
+)
 from app.core.model import Observation
 from tests.analysis.factory import CONNECTED, catalog, fail, healthy
 
 
-def obs(check_id: str, kind: str, good: bool, failure: str | None = None, **extra: Any
-        ) -> Observation:
+def obs(check_id: str, kind: str, good: bool, failure: str | None = None,
+        facts: Facts | None = None, **extra: Any) -> Observation:
+    """``extra``: a plain-UDP check's ``payload``; a call_shapes check's ``passed`` and
+    ``filtered`` shapes."""
+    if kind == "udp" and extra:
+        facts = UdpEchoFacts(packet_bytes=20, **extra)
+    elif kind == "call_shapes" and extra:
+        passed, filtered = tuple(extra.get("passed", ())), tuple(extra.get("filtered", ()))
+        facts = ShapesFacts(shapes={}, summary=ShapesSummary(
+            bytes_sent=1200, passed=passed, dropped=filtered, filtered=filtered))
     return Observation(check_id, "Test call", "calls", kind, "call_test", f"{check_id}:1",
                        good, None if good else (failure or F.GENERIC_TIMEOUT), "udp", 100,
-                       extra=extra)
+                       facts=facts)
 
 
-def flow(check_id: str, *, cut: bool = False, received: int = 300, **extra: Any) -> Observation:
-    facts: dict[str, Any] = {"payload": "stun", "sent": 300, "received": received,
-                             "loss_pct": 0.0, "jitter_ms": 2.0, "rtt_ms_median": 40.0,
-                             "answered_until_s": 1.0 if cut else 5.98, "window_s": 6.0}
-    facts.update(extra)
+def flow(check_id: str, *, cut: bool = False, received: int = 300, **numbers: Any
+         ) -> Observation:
+    measured = FlowNumbers(sent=300, received=received, loss_pct=0.0, jitter_ms=2.0,
+                           rtt_ms_median=40.0, rtt_ms_p95=45.0,
+                           answered_until_s=1.0 if cut else 5.98, window_s=6.0, cutoff=cut,
+                           bytes_sent=300 * 160, wire_bytes_sent=300 * 188)
+    facts = FlowFacts(payload="stun", packet_bytes=160, rate_pps=50,
+                      flow=replace(measured, **numbers))
     if cut:
-        return obs(check_id, "call_flow", False, F.STALLED, **facts)
+        return obs(check_id, "call_flow", False, F.STALLED, facts)
     if received == 0:
-        return obs(check_id, "call_flow", False, **facts)
-    return obs(check_id, "call_flow", True, **facts)
+        return obs(check_id, "call_flow", False, None, facts)
+    return obs(check_id, "call_flow", True, None, facts)
 
 
 def turn(check_id: str, transport: str, good: bool, failure: str | None = None, **extra: Any
          ) -> Observation:
-    facts = {"turn_transport": transport, "loss_pct": 0.0, "jitter_ms": 3.0, "rtt_ms": 50.0}
-    facts.update(extra)
-    return obs(check_id, "turn_call", good, failure, **facts)
+    """``extra``: the sound's ``answered_until_s`` and ``window_s``, the stats' ``loss_pct``,
+    ``jitter_ms`` and ``rtt_ms``."""
+    stats = CallStats(packets_sent=200, packets_received=200, packets_lost=0, loss_pct=0.0,
+                      jitter_ms=3.0, rtt_ms=50.0)
+    sound = CallSound(window_s=4.0, frames_received=190, frames_expected=200,
+                      answered_until_s=3.98)
+    facts = TestCallFacts(
+        turn_transport=transport, relay_allocated=True, connected=True, connect_ms=300.0,
+        sound=replace(sound, **{k: v for k, v in extra.items() if hasattr(sound, k)}),
+        stats=replace(stats, **{k: v for k, v in extra.items() if hasattr(stats, k)}))
+    return obs(check_id, "turn_call", good, failure, facts)
 
 
 STUN_DOWN = {

@@ -37,11 +37,11 @@ async def test_call_flow_to_a_stun_server_measures_a_whole_call() -> None:
     with CallServer("stun") as server:
         obs = await call_flow.run(flow_check(server.port), CTX)
     assert obs.ok, obs.failure_detail
-    assert obs.extra["sent"] == 150 and obs.extra["received"] == 150
-    assert obs.extra["loss_pct"] == 0.0
-    assert obs.extra["answered_until_s"] >= 2.9
-    assert obs.extra["rtt_ms_median"] is not None and obs.extra["jitter_ms"] is not None
-    assert obs.extra["bytes_sent"] == 150 * 160
+    assert obs.facts.flow.sent == 150 and obs.facts.flow.received == 150
+    assert obs.facts.flow.loss_pct == 0.0
+    assert obs.facts.flow.answered_until_s >= 2.9
+    assert obs.facts.flow.rtt_ms_median is not None and obs.facts.flow.jitter_ms is not None
+    assert obs.facts.flow.bytes_sent == 150 * 160
     assert server.received == 150
 
 
@@ -50,9 +50,9 @@ async def test_a_flow_cut_after_n_packets_is_reported_stalled() -> None:
         obs = await call_flow.run(flow_check(server.port, duration_s=4.0), CTX)
     assert not obs.ok
     assert obs.failure == F.STALLED and obs.phase == "udp"
-    assert obs.extra["received"] == 40
-    assert obs.extra["answered_until_s"] < 1.0 < obs.extra["window_s"] - 2.0
-    assert obs.extra["cutoff"] is True
+    assert obs.facts.flow.received == 40
+    assert obs.facts.flow.answered_until_s < 1.0 < obs.facts.flow.window_s - 2.0
+    assert obs.facts.flow.cutoff is True
     assert analyze_calls([obs]).has(CauseId.CALL_CUTOFF)
 
 
@@ -60,13 +60,13 @@ async def test_a_flow_nobody_answers_is_a_timeout_not_a_cutoff() -> None:
     with CallServer("stun", answer_first=0) as server:
         obs = await call_flow.run(flow_check(server.port, duration_s=1.0), CTX)
     assert not obs.ok and obs.failure == F.GENERIC_TIMEOUT
-    assert obs.extra["received"] == 0
+    assert obs.facts.flow.received == 0
 
 
 async def test_call_flow_to_an_echo() -> None:
     with CallServer("echo") as server:
         obs = await call_flow.run(flow_check(server.port, payload="echo", duration_s=1.0), CTX)
-    assert obs.ok and obs.extra["received"] == obs.extra["sent"] == 50
+    assert obs.ok and obs.facts.flow.received == obs.facts.flow.sent == 50
 
 
 async def test_cookie_filter_plain_udp_passes_stun_does_not() -> None:
@@ -75,7 +75,7 @@ async def test_cookie_filter_plain_udp_passes_stun_does_not() -> None:
         plain = await udp_echo.run(check(Kind.UDP_ECHO, server.port, payload="stun_classic",
                                          packet_bytes=20), CTX)
         modern = await stun.run(replace(check(Kind.STUN, server.port), id="stun"), CTX)
-    assert plain.ok and plain.extra["payload"] == "stun_classic"
+    assert plain.ok and plain.facts.payload == "stun_classic"
     assert not modern.ok and modern.failure == F.GENERIC_TIMEOUT
     findings = analyze_calls([plain, modern])
     assert findings.has(CauseId.STUN_BLOCKED)
@@ -86,7 +86,7 @@ async def test_plain_udp_random_payload_comes_back_from_an_echo() -> None:
     with CallServer("echo") as server:
         obs = await udp_echo.run(check(Kind.UDP_ECHO, server.port, payload="random",
                                        packet_bytes=20), CTX)
-    assert obs.ok and obs.extra["tries"] == 1 and obs.extra["packet_bytes"] == 20
+    assert obs.ok and obs.facts.tries == 1 and obs.facts.packet_bytes == 20
 
 
 async def test_plain_udp_to_nobody_fails() -> None:
@@ -100,8 +100,8 @@ async def test_call_shapes_show_which_app_traffic_is_dropped() -> None:
     with CallServer("echo", drop_shapes=True) as server:
         obs = await call_shapes.run(check(Kind.CALL_SHAPES, server.port), CTX)
     assert obs.ok, obs.failure_detail
-    assert set(obs.extra["filtered"]) == {"whatsapp", "telegram"}
-    assert "stun" in obs.extra["passed"] and "neutral_60" in obs.extra["passed"]
+    assert set(obs.facts.summary.filtered) == {"whatsapp", "telegram"}
+    assert "stun" in obs.facts.summary.passed and "neutral_60" in obs.facts.summary.passed
     cause = next(c for c in analyze_calls([obs]).causes
                  if c.id == CauseId.CALL_TRAFFIC_FILTERED)
     assert set(cause.services) == {"WhatsApp", "Telegram"}
@@ -110,8 +110,8 @@ async def test_call_shapes_show_which_app_traffic_is_dropped() -> None:
 async def test_call_shapes_all_pass_through_a_plain_echo() -> None:
     with CallServer("echo") as server:
         obs = await call_shapes.run(check(Kind.CALL_SHAPES, server.port), CTX)
-    assert obs.ok and obs.extra["filtered"] == [] and obs.extra["dropped"] == []
-    assert obs.extra["bytes_sent"] == 5 * (20 + 60 + 40 + 20 + 40 + 60)
+    assert obs.ok and obs.facts.summary.filtered == () and obs.facts.summary.dropped == ()
+    assert obs.facts.summary.bytes_sent == 5 * (20 + 60 + 40 + 20 + 40 + 60)
 
 
 async def test_engine_runs_calls_checks_through_the_registry() -> None:
@@ -126,7 +126,7 @@ async def test_engine_runs_calls_checks_through_the_registry() -> None:
         result = await Engine(catalog, use_trusted_dns=False).run()
     by_id = {o.check_id: o for o in result.observations}
     assert all(o.ok for o in by_id.values()), [o.failure_detail for o in by_id.values()]
-    assert by_id["flow"].extra["received"] == 100
+    assert by_id["flow"].facts.flow.received == 100
 
 
 @pytest.mark.parametrize("kind", [Kind.UDP_ECHO, Kind.CALL_FLOW, Kind.CALL_SHAPES])

@@ -280,8 +280,8 @@ async def test_udp_checks_against_the_echo_peer(peer: echo_server.EchoPeer) -> N
         await call_shapes.run(checks[Kind.CALL_SHAPES], CTX),
     ]
     assert all(o.ok for o in observations), [o.failure_detail for o in observations]
-    assert observations[1].extra["received"] == 50
-    assert observations[2].extra["filtered"] == []
+    assert observations[1].facts.flow.received == 50
+    assert observations[2].facts.summary.filtered == ()
     assert analyze_calls(observations).causes == ()
     assert checks[Kind.ECHO_CALL].url == f"http://127.0.0.1:{peer.port}"
 

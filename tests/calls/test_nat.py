@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from app.analysis.nat import Mapping, nat_info, split_host_port
+from app.core.facts import StunFacts
 from app.core.model import Observation
 
 
 def _stun(check_id: str, mapped: str | None, ok: bool = True) -> Observation:
-    extra = {"mapped_address": mapped} if mapped else {}
+    facts = StunFacts(rtt_ms=20.0, tries=1, mapped_address=mapped) if mapped else None
     return Observation(check_id, "STUN servers", "calls", "stun", "reference_stun",
                        f"{check_id}:3478", ok, None if ok else "generic_timeout_error", "udp",
-                       50, extra=extra)
+                       50, facts=facts)
 
 
 def test_same_public_address_for_every_server() -> None:

@@ -38,13 +38,13 @@ def call(url: str, *, password: str = PASSWORD, duration_s: float = 2.0) -> Chec
 async def test_a_relayed_call_carries_sound_both_ways(turn: Turn, transport: str) -> None:
     obs = await turn_call.run(call(turn.url(transport)), CTX)
     assert obs.ok, obs.failure_detail
-    extra = obs.extra
-    assert extra["turn_transport"] == transport
-    assert extra["relay_allocated"] and extra["connected"]
+    facts = obs.facts
+    assert facts.turn_transport == transport
+    assert facts.relay_allocated and facts.connected
     # ~2 s of 20 ms frames in each direction, after the jitter buffer's start-up
-    assert extra["frames_received"] > 0.7 * extra["frames_expected"]
-    assert extra["packets_received"] > 100 and extra["loss_pct"] == 0.0
-    assert extra["answered_until_s"] > 1.5
+    assert facts.sound.frames_received > 0.7 * facts.sound.frames_expected
+    assert facts.stats.packets_received > 100 and facts.stats.loss_pct == 0.0
+    assert facts.sound.answered_until_s > 1.5
     assert analyze_calls([obs]).causes == ()
 
 
@@ -52,7 +52,7 @@ async def test_wrong_password_gives_no_relay(turn: Turn) -> None:
     obs = await turn_call.run(call(turn.url("udp"), password="wrong"), CTX)
     assert not obs.ok
     assert obs.failure == F.GENERIC_TIMEOUT and obs.phase == "udp"
-    assert obs.extra["relay_allocated"] is False
+    assert obs.facts.relay_allocated is False
     assert "credentials" in (obs.failure_detail or "")
 
 

@@ -107,7 +107,7 @@ async def test_endless_body_stops_at_max_bytes_in_bounded_memory(
     check = check_for(Kind.HTTPS, server.port, test_pki, timeout_s=5.0, max_bytes=2_000_000)
     obs, peak = await peak_bytes(run_bounded(check))
     assert obs.ok and obs.status_code == 200, obs
-    assert obs.extra["truncated_at_max_bytes"] is True and obs.extra["complete"] is False
+    assert obs.facts.truncated_at_max_bytes is True and obs.facts.complete is False
     assert 2_000_000 <= (obs.bytes_received or 0) <= 2_000_000 + 16_384
     assert peak < MEMORY_BOUND, f"tracemalloc peak {peak} bytes"
 
@@ -115,8 +115,8 @@ async def test_endless_body_stops_at_max_bytes_in_bounded_memory(
 async def test_endless_plain_http_body_is_truncated_too(serve: Any) -> None:
     server = serve(tcp("endless-body"))
     obs = await run_bounded(check_for(Kind.HTTP, server.port, max_bytes=300_000))
-    assert obs.ok and obs.extra["truncated_at_max_bytes"] is True
-    assert obs.extra["body_hint"] == "other"
+    assert obs.ok and obs.facts.truncated_at_max_bytes is True
+    assert obs.facts.body_hint == "other"
 
 
 async def test_head_at_one_byte_per_second_times_out_in_http(serve: Any,
@@ -225,12 +225,12 @@ async def test_bad_stun_reply_is_an_invalid_response(serve: Any, mode: str, word
     server = serve(HostileUdpServer(mode))
     obs = await run_bounded(check_for(Kind.STUN, server.port, timeout_s=1.5))
     assert_failure(obs, F.STUN_INVALID_RESPONSE, "udp", words)
-    assert not (obs.extra or {}).get("mapped_address")
+    assert not getattr(obs.facts, "mapped_address", None)
 
 
 async def test_flood_of_stun_replies_still_finds_ours_in_bounded_memory(serve: Any) -> None:
     server = serve(HostileUdpServer("stun-flood"))  # 2000 x 1.2 KB to others, then ours
     obs, peak = await peak_bytes(run_bounded(check_for(Kind.STUN, server.port, timeout_s=3.0)))
     assert obs.ok, obs
-    assert obs.extra["mapped_address"].startswith("127.0.0.1:")
+    assert obs.facts.mapped_address.startswith("127.0.0.1:")
     assert peak < MEMORY_BOUND, f"tracemalloc peak {peak} bytes"

@@ -136,7 +136,7 @@ async def test_https_reads_the_whole_body(https_server: BackgroundServer,
     obs = await https.run(make_check(Kind.HTTPS, https_server.port, test_pki), ProbeContext())
     assert obs.ok and obs.phase == "http" and obs.status_code == 200
     assert obs.bytes_received == BODY_SIZE
-    assert obs.extra["complete"] is True
+    assert obs.facts.complete is True
     assert {"tcp", "tls", "ttfb", "body"} <= set(obs.timings_ms)
 
 
@@ -153,7 +153,7 @@ async def test_https_stops_at_max_bytes(https_server: BackgroundServer,
     obs = await https.run(check, ProbeContext())
     assert obs.ok
     assert 20_000 <= obs.bytes_received < BODY_SIZE
-    assert obs.extra["truncated_at_max_bytes"] is True
+    assert obs.facts.truncated_at_max_bytes is True
 
 
 async def test_https_head_has_no_body(https_server: BackgroundServer,
@@ -196,14 +196,14 @@ async def test_http_portal_redirect(portal_server: BackgroundServer) -> None:
     assert_failed(obs, F.HTTP_REDIRECT, "http")
     assert obs.status_code == 302
     assert obs.redirect_to == "http://portal.test/login"
-    assert obs.extra["body_hint"] == "login_page"
+    assert obs.facts.body_hint == "login_page"
 
 
 async def test_http_login_page_is_recognised(portal_server: BackgroundServer) -> None:
     check = make_check(Kind.HTTP, portal_server.port, path="/login", expect_status=204)
     obs = await http.run(check, ProbeContext())
     assert_failed(obs, F.HTTP_UNEXPECTED_STATUS, "http")
-    assert obs.extra["body_hint"] == "login_page" and obs.extra["title"] == "Wi-Fi login"
+    assert obs.facts.body_hint == "login_page" and obs.facts.title == "Wi-Fi login"
 
 
 async def test_http_204_is_an_open_network(no_content_server: BackgroundServer) -> None:
@@ -232,8 +232,8 @@ async def test_http_to_a_tls_only_silence_times_out(silent_server: BackgroundSer
 async def test_stun_binding_gives_mapped_address(stun_server: BackgroundServer) -> None:
     obs = await stun.run(make_check(Kind.STUN, stun_server.port), ProbeContext())
     assert obs.ok and obs.phase == "udp"
-    assert obs.extra["mapped_address"].startswith("127.0.0.1:")
-    assert obs.extra["rtt_ms"] >= 0 and obs.extra["tries"] == 1
+    assert obs.facts.mapped_address.startswith("127.0.0.1:")
+    assert obs.facts.rtt_ms >= 0 and obs.facts.tries == 1
 
 
 async def test_stun_garbage_reply(stun_garbage_server: BackgroundServer) -> None:
