@@ -167,6 +167,3 @@ async def close_all(*pcs: RTCPeerConnection, timeout_s: float = 1.5) -> None:
 def has_relay_candidate(sdp: str) -> bool:
     return " typ relay" in sdp
 
-
-def answered_until(arrivals: list[float], start: float) -> float | None:
-    return arrivals[-1] - start if arrivals else None
