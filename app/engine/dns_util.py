@@ -13,12 +13,14 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from app.core.model import DnsFlag
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-FLAG_BOGON = "bogon"
-FLAG_DIFFERS = "differs_from_trusted"
-FLAG_FAKE_IP = "fake_ip_proxy"
+FLAG_BOGON = DnsFlag.BOGON
+FLAG_DIFFERS = DnsFlag.DIFFERS_FROM_TRUSTED
+FLAG_FAKE_IP = DnsFlag.FAKE_IP_PROXY
 
 FAKE_IP_RANGE = ipaddress.ip_network("198.18.0.0/15")
 
@@ -78,7 +80,7 @@ def is_fake_ip(address: str, ordinary: Sequence[IPNetwork] = ()) -> bool:
 
 @dataclass(frozen=True)
 class AnswerJudgement:
-    flags: tuple[str, ...]
+    flags: tuple[DnsFlag, ...]
     all_bogon: bool  # every answer is a bogon (fake IPs excluded): the name is unusable
 
 
@@ -88,7 +90,7 @@ def judge_answers(
     ordinary: Sequence[IPNetwork] = (),
 ) -> AnswerJudgement:
     """Flags for a system-DNS answer, compared with the trusted DoH answer when there is one."""
-    flags: list[str] = []
+    flags: list[DnsFlag] = []
     fake = [a for a in system if is_fake_ip(a, ordinary)]
     rest = [a for a in system if a not in fake]
     bogons = [a for a in rest if is_bogon(a, ordinary)]
