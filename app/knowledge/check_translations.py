@@ -138,44 +138,55 @@ def problems(langs: Iterable[str] = SUPPORTED) -> list[str]:
     texts: dict[str, dict[Msgid, tuple[str, ...]]] = {}
     for lang in langs:
         for domain in ALL_DOMAINS:
-            try:
-                catalog = read_catalog(lang, domain)
-            except FileNotFoundError:
-                found.append(f"{lang}: {po_path(lang, domain)} is missing")
-                continue
-            except Exception as exc:  # a syntax error in the .po: report, keep checking
-                found.append(f"{lang}: cannot read {po_path(lang, domain)}: {exc}")
-                continue
-            merged = texts.setdefault(lang, {})
-            for msgid, value in _texts(catalog).items():
-                if msgid in merged:
-                    found.append(f"{lang}: key {_name(msgid)} is defined in two domains")
-                merged[msgid] = value
-            try:
-                on_disk = mo_path(lang, domain).read_bytes()
-            except FileNotFoundError:
-                found.append(f"{lang}: {mo_path(lang, domain)} is missing; run with --compile")
-            else:
-                if on_disk != compiled(catalog):
-                    found.append(
-                        f"{lang}: {mo_path(lang, domain)} is out of date; run with --compile"
-                    )
-
+            found += _read_domain(lang, domain, texts)
     required: list[Msgid] = [*all_keys(), *PLURALS]
     required += [k for k in code_keys() if k not in required]
     every: list[Msgid] = list(required)
     for lang_texts in texts.values():
         every += [m for m in lang_texts if m not in every]
-
     for msgid in every:
-        for lang, lang_texts in texts.items():
-            if msgid not in lang_texts:
-                found.append(f"{lang}: key {_name(msgid)} is missing")
-            elif not lang_texts[msgid] or not all(t.strip() for t in lang_texts[msgid]):
-                found.append(f"{lang}: key {_name(msgid)} is empty or marked fuzzy")
-        present = {lang: t[msgid] for lang, t in texts.items() if t.get(msgid)}
-        found += _compare(msgid, present)
+        found += _key_problems(msgid, texts)
     return found
+
+
+def _read_domain(lang: str, domain: str,
+                 texts: dict[str, dict[Msgid, tuple[str, ...]]]) -> list[str]:
+    """Merge one .po into ``texts[lang]``; its problems (unreadable, a key defined in two
+    domains, a missing or stale .mo)."""
+    try:
+        catalog = read_catalog(lang, domain)
+    except FileNotFoundError:
+        return [f"{lang}: {po_path(lang, domain)} is missing"]
+    except Exception as exc:  # a syntax error in the .po: report, keep checking
+        return [f"{lang}: cannot read {po_path(lang, domain)}: {exc}"]
+    found: list[str] = []
+    merged = texts.setdefault(lang, {})
+    for msgid, value in _texts(catalog).items():
+        if msgid in merged:
+            found.append(f"{lang}: key {_name(msgid)} is defined in two domains")
+        merged[msgid] = value
+    try:
+        on_disk = mo_path(lang, domain).read_bytes()
+    except FileNotFoundError:
+        found.append(f"{lang}: {mo_path(lang, domain)} is missing; run with --compile")
+    else:
+        if on_disk != compiled(catalog):
+            found.append(
+                f"{lang}: {mo_path(lang, domain)} is out of date; run with --compile"
+            )
+    return found
+
+
+def _key_problems(msgid: Msgid, texts: dict[str, dict[Msgid, tuple[str, ...]]]) -> list[str]:
+    """One key in every language: present, not empty or fuzzy, and agreeing with English."""
+    found: list[str] = []
+    for lang, lang_texts in texts.items():
+        if msgid not in lang_texts:
+            found.append(f"{lang}: key {_name(msgid)} is missing")
+        elif not lang_texts[msgid] or not all(t.strip() for t in lang_texts[msgid]):
+            found.append(f"{lang}: key {_name(msgid)} is empty or marked fuzzy")
+    present = {lang: t[msgid] for lang, t in texts.items() if t.get(msgid)}
+    return found + _compare(msgid, present)
 
 
 def _compare(msgid: Msgid, present: dict[str, tuple[str, ...]]) -> list[str]:
