@@ -31,6 +31,7 @@ from app.knowledge.names import (
     feature_name,
     format_date,
     join_services,
+    service_label,
     service_name,
     status_word,
     term,
@@ -56,6 +57,13 @@ class Explanation:
     support_line: str  # "what to tell your support contact"
     details: tuple[str, ...]  # technical lines for Details / support staff
     service_lines: tuple[str, ...] = ()  # one sentence per service, in the result's order
+    # The card's title: a whole sentence that never says less than the body ("Calls in
+    # WhatsApp and Telegram are blocked", not "Calls work with problems" over that body).
+    title: str = ""
+    title_verdict: Verdict | None = None  # the verdict the title states (its icon)
+    service_labels: tuple[str, ...] = ()  # «WhatsApp — блокировка», agreement-free
+    # The one most useful thing to do, or None when there is nothing to do (a working feature)
+    primary: Workaround | None = None
 
 
 @dataclass(frozen=True)
@@ -103,12 +111,18 @@ def explain_network(result: NetworkResult, tr: Translator) -> Explanation:
     for cause in other_causes:
         advice += [w for w in wa.BY_CAUSE[cause.id] if wa.fits_feature(w, None)]
 
+    built = tuple(wa.build(w, tr) for w in wa.ordered(advice, lead))
+    headline = tr.gettext(keys.network_text(status, detail, "headline"))
+    title = (tr.gettext(keys.network_line(status)) if status in keys.NETWORK_LINE_STATUSES
+             else headline)
     return Explanation(
-        headline=tr.gettext(keys.network_text(status, detail, "headline")),
+        headline=headline,
         body=" ".join(body),
-        workarounds=tuple(wa.build(w, tr) for w in wa.ordered(advice, lead)),
+        workarounds=built,
         support_line=tr.gettext(keys.network_text(status, detail, "support")),
         details=_details(_unique_causes(result.causes), tr),
+        title=title,
+        primary=_primary(built),
     )
 
 
@@ -148,6 +162,10 @@ def explain_feature(
                 headline_verdict = candidate
                 break
 
+    # Name the services when the title's verdict is not every service's ("Calls in WhatsApp
+    # and Telegram are blocked" while Signal works), not when all share it.
+    name_them = bool(affected) and (
+        headline_verdict != verdict or len(affected) < len(result.services))
     if affected:
         headline = tr.format(
             keys.feature_text(feature, headline_verdict, "headline_services"),
@@ -155,6 +173,11 @@ def explain_feature(
         )
     else:
         headline = tr.gettext(keys.feature_text(feature, verdict, "headline"))
+    if name_them:
+        title = tr.format(keys.feature_title(feature, headline_verdict, services=True),
+                          services=join_services((s.service for s in affected), tr))
+    else:
+        title = tr.gettext(keys.feature_title(feature, headline_verdict))
     if (feature == "calls" and verdict in MEASURED_PROBLEM
             and _verdict_of(diagnosis, "messages") == Verdict.WORKS):
         headline += " " + tr.gettext(keys.CALLS_MESSAGES_STILL_WORK)
@@ -167,14 +190,29 @@ def explain_feature(
     notes = _restriction_notes(result, restrictions, tr)
     body += notes.sentences
 
+    built = _feature_workarounds(result, diagnosis, causes, tr)
     return Explanation(
         headline=headline,
         body=" ".join(body),
-        workarounds=_feature_workarounds(result, diagnosis, causes, tr),
+        workarounds=built,
         support_line=tr.gettext(keys.feature_text(feature, verdict, "support")),
         details=(*_details(causes, tr), *notes.details),
         service_lines=tuple(service_line(s, feature, tr) for s in result.services),
+        title=title,
+        title_verdict=headline_verdict,
+        service_labels=tuple(service_label(s.service, s.verdict, tr) for s in result.services),
+        primary=_primary(built) if verdict != Verdict.WORKS else None,
     )
+
+
+def _primary(workarounds: tuple[Workaround, ...]) -> Workaround | None:
+    """The one action a card shows: the most useful advice that is not one of the steps said
+    once for everything (``wa.COMMON``: check again, another network)."""
+    own = [w for w in workarounds if w.key not in wa.COMMON]
+    if not own:
+        return None
+    rank = {wid: i for i, wid in enumerate(wa.PRIMARY_FIRST)}
+    return min(own, key=lambda w: rank.get(w.key, len(rank)))
 
 
 def explain_diagnosis(

@@ -67,7 +67,17 @@ WORKAROUND_IDS: tuple[str, ...] = (
 PLURALS: tuple[tuple[str, str], ...] = (
     ("count.checks", "count.checks.plural"),
     ("count.checks_failed", "count.checks_failed.plural"),
+    ("unit.bytes", "unit.bytes.plural"),
 )
+
+# Check labels built from templates (names.check_label): by role, by kind, by feature.
+CHECK_LABEL_ROLES: tuple[str, ...] = (
+    "resolver", "control_domestic", "control_international", "captive_portal", "reference_stun",
+)
+CHECK_LABEL_KINDS: tuple[str, ...] = ("dns", "call_flow", "test_call")
+# Phases of a check and the steps its timings are measured in (Details, reports).
+PHASES: tuple[str, ...] = ("dns", "tcp", "tls", "http", "udp")
+TIMINGS: tuple[str, ...] = ("dns", "tcp", "tls", "http", "udp", "ttfb", "body", "rtt", "media")
 
 
 def term(name: str) -> str:
@@ -96,6 +106,42 @@ def network_text(status: NetworkStatus, detail: NetworkDetail, part: str) -> str
     if status == NetworkStatus.OFFLINE and detail != NetworkDetail.NONE:
         return f"network.offline.{detail.value}.{part}"
     return f"network.{status.value}.{part}"
+
+
+def feature_title(feature: str, verdict: Verdict, services: bool = False) -> str:
+    """A whole sentence for a card's title: "Calls are blocked" / «Звонки заблокированы»; with
+    ``services`` (blocked or degraded only), naming them: «Звонки в {services} заблокированы»."""
+    return f"feature.{feature}.{verdict.value}.{'title_services' if services else 'title'}"
+
+
+def status_label(verdict: Verdict) -> str:
+    """A label that agrees with no subject, for service rows: «блокировка», «в порядке»."""
+    return f"label.{verdict.value}"
+
+
+def network_line(status: NetworkStatus) -> str:
+    """One line for a connection that does not change the answer (online, unknown)."""
+    return f"network.{status.value}.line"
+
+
+NETWORK_LINE_STATUSES: tuple[NetworkStatus, ...] = (NetworkStatus.ONLINE, NetworkStatus.UNKNOWN)
+
+
+def check_label(template: str) -> str:
+    """template: server.<feature> | a role of CHECK_LABEL_ROLES | a kind of CHECK_LABEL_KINDS."""
+    return f"check.{template}"
+
+
+def phase_name(phase: str) -> str:
+    return f"phase.{phase}"
+
+
+def timing_name(step: str) -> str:
+    return f"timing.{step}"
+
+
+UNIT_MS = "unit.ms"
+DETAILS_STALLED = "details.stalled"
 
 
 def service_line(feature: str, verdict: Verdict) -> str:
@@ -146,7 +192,10 @@ def _network_keys() -> list[str]:
 
 # Services whose name people write differently per language ("Яндекс Карты", "2ГИС").
 # Any other service is shown as the catalog spells it.
-NAMED_SERVICES: tuple[str, ...] = ("Yandex Maps", "Yandex", "2GIS", "Google Maps", "Apple Maps")
+NAMED_SERVICES: tuple[str, ...] = (
+    "Yandex Maps", "Yandex", "2GIS", "Google Maps", "Apple Maps", "STUN servers", "Gosuslugi",
+    "Captive portal check", "Test call", "Wikipedia", "VK",
+)
 
 
 def service_name_key(service: str) -> str:
@@ -166,6 +215,14 @@ def all_keys() -> list[str]:
             keys.append(service_line(feature, verdict))
         for verdict in (Verdict.BLOCKED, Verdict.DEGRADED):
             keys.append(feature_text(feature, verdict, "headline_services"))
+            keys.append(feature_title(feature, verdict, services=True))
+        keys += [feature_title(feature, v) for v in Verdict]
+    keys += [status_label(v) for v in Verdict]
+    keys += [network_line(s) for s in NETWORK_LINE_STATUSES]
+    keys += [check_label(f"server.{f}") for f in (*FEATURES, "network")]
+    keys += [check_label(t) for t in (*CHECK_LABEL_ROLES, *CHECK_LABEL_KINDS)]
+    keys += [phase_name(p) for p in PHASES] + [timing_name(s) for s in TIMINGS]
+    keys += [UNIT_MS, DETAILS_STALLED]
     keys += _network_keys()
     for cause in CauseId:
         keys += [cause_text(cause, p) for p in ("headline", "body", "details")]

@@ -8,9 +8,11 @@ actually use (Яндекс Карты, 2ГИС).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import ipaddress
+from collections.abc import Iterable, Mapping
 
 from app.analysis.model import NetworkStatus, Verdict
+from app.core.model import Check, Kind, Role
 from app.i18n import Translator
 from app.knowledge import keys
 
@@ -73,3 +75,73 @@ def count_checks(n: int, tr: Translator, *, failed: bool = False) -> str:
     """"3 checks" / «3 проверки»; with failed=True "3 checks failed" / «3 проверки не прошли»."""
     singular, plural = keys.PLURALS[1] if failed else keys.PLURALS[0]
     return tr.nformat(singular, plural, n)
+
+
+def status_label(verdict: Verdict | str, tr: Translator) -> str:
+    """A label that agrees with no subject, for a service row or a table cell:
+    «блокировка», «в порядке» (the glossary's "status label")."""
+    return tr.gettext(keys.status_label(Verdict(verdict)))
+
+
+def service_label(service: str, verdict: Verdict | str, tr: Translator) -> str:
+    """«WhatsApp — блокировка», «Яндекс Карты — в порядке»: true whatever the name's gender."""
+    return f"{service_name(service, tr)} — {status_label(verdict, tr)}"
+
+
+def _short_host(host: str) -> str:
+    """"e1" for e1.whatsapp.net (the app's name says the rest); an address stays whole."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host.split(".")[0] if host.count(".") >= 2 else host
+    return host
+
+
+def check_label(check: Check, tr: Translator) -> str:
+    """What a check contacts, in the translator's language, from a template by role, kind,
+    feature, service, host and port: «Сервер сообщений WhatsApp e1 (порт 443)». English keeps
+    the catalog's own label when it has one (it is written in English)."""
+    if tr.lang == "en" and check.label:
+        return check.label
+    fields = {"service": service_name(check.service, tr), "host": check.host,
+              "port": check.port}
+    role = check.role.value if isinstance(check.role, Role) else str(check.role)
+    kind = check.kind.value if isinstance(check.kind, Kind) else str(check.kind)
+    feature = getattr(check.feature, "value", check.feature)
+    if role in keys.CHECK_LABEL_ROLES:
+        template = role
+    elif kind in (Kind.TURN_CALL.value, Kind.ECHO_CALL.value):
+        template = "test_call"
+    elif kind in (Kind.CALL_FLOW.value, Kind.CALL_SHAPES.value, Kind.UDP_ECHO.value):
+        template = "call_flow"
+    elif kind == Kind.DNS.value:
+        template = "dns"
+    else:
+        template = f"server.{feature if feature in keys.FEATURES else 'network'}"
+        fields["host"] = _short_host(check.host)
+    return tr.format(keys.check_label(template), **fields)
+
+
+def phase_name(phase: str, tr: Translator) -> str:
+    """«TLS-рукопожатие» / "TLS handshake"; an unknown phase is shown as it is."""
+    key = keys.phase_name(str(getattr(phase, "value", phase)))
+    return tr.gettext(key) if tr.has(key) else str(phase)
+
+
+def milliseconds(value: float, tr: Translator) -> str:
+    return tr.format(keys.UNIT_MS, n=f"{value:.0f}")
+
+
+def byte_count(n: int, tr: Translator) -> str:
+    """«0 байт», «2 байта», "1 byte"."""
+    return tr.nformat(*keys.PLURALS[2], n)
+
+
+def timings_text(timings_ms: Mapping[str, float], tr: Translator) -> str:
+    """«DNS 5 мс · TCP 20 мс · первый байт 41 мс»."""
+    parts = []
+    for step, value in timings_ms.items():
+        key = keys.timing_name(step)
+        name = tr.gettext(key) if tr.has(key) else step
+        parts.append(f"{name} {milliseconds(value, tr)}")
+    return " · ".join(parts)

@@ -57,6 +57,19 @@ BY_CAUSE: dict[CauseId, tuple[str, ...]] = {
     CauseId.NETWORK_CHANGED: ("any.check_again",),
 }
 
+# Steps that apply to everything: a screen says them once, under all the features.
+COMMON: tuple[str, ...] = ("any.check_again", "any.other_network")
+
+# Which advice a card leads with when it offers several (the rest, in WORKAROUND_IDS order,
+# are behind "More"): what replaces the blocked thing directly comes before a general fix.
+PRIMARY_FIRST: tuple[str, ...] = (
+    "any.turn_off_vpn", "any.turn_off_proxy", "network.login_page", "network.check_connection",
+    "calls.other_app", "calls.phone_call", "calls.voice_messages",
+    "messages.other_app", "messages.proxy.telegram", "messages.proxy.whatsapp",
+    "messages.proxy.signal", "messages.sms",
+    "maps.working_app", "maps.use_offline", "maps.offline.yandex", "maps.offline.2gis",
+)
+
 # Advice that only makes sense for one feature; a cause's advice for another is dropped.
 _FEATURE_ONLY = {"calls.": "calls", "messages.": "messages", "maps.": "maps"}
 

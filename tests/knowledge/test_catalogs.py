@@ -24,7 +24,9 @@ def technical(text: str) -> bool:
 
 
 def _is_details(key: str) -> bool:
-    return key.endswith(".details") or key.startswith("details.")
+    # check labels, phases and timing steps are shown only in Details (and reports' check lists)
+    return (key.endswith(".details") or key.startswith(("details.", "check.", "phase.", "timing."))
+            or key == "service_name.stun_servers")  # the reference servers: a Details row
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)

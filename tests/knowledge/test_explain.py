@@ -97,7 +97,7 @@ def test_blocked_whatsapp_calls_with_working_telegram(lang: str) -> None:
     assert "Telegram" not in e.body
     assert e.service_lines[0] == (
         "Calls in WhatsApp are being blocked on this network." if lang == "en"
-        else "Звонки в WhatsApp на этой сети блокируются."
+        else "Звонки в WhatsApp в этой сети блокируются."
     )
 
 
@@ -266,7 +266,7 @@ def test_maps_working_app_uses_russian_names_and_skips_tile_services() -> None:
         ServiceResult("OpenStreetMap", Verdict.WORKS),
     ))
     e = explain_feature(maps, diagnosis(maps), translator("ru"))
-    assert e.headline == "На этой сети блокируются карты: Google Карты."
+    assert e.headline == "В этой сети блокируются карты: Google Карты."
     working = next(w for w in e.workarounds if w.key == "maps.working_app")
     assert working.title.endswith("Яндекс Карты и 2ГИС")
     assert "OpenStreetMap" not in working.title
@@ -323,7 +323,7 @@ def test_glossary_helpers() -> None:
     assert service_name("2GIS", ru) == "2ГИС"
     assert format_date(dt.date(2026, 2, 11), ru) == "11 февраля 2026 года"
     assert service_line(ServiceResult("2GIS", Verdict.BLOCKED), "maps", ru) == (
-        "Сервис 2ГИС на этой сети блокируется."
+        "Сервис 2ГИС в этой сети блокируется."
     )
     assert service_line(ServiceResult("Signal", Verdict.UNKNOWN), "messages", en) == (
         "We couldn't tell whether messages in Signal work."

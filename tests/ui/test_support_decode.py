@@ -35,7 +35,7 @@ def test_valid_code_shows_the_diagnosis(qtbot, dialog) -> None:  # type: ignore[
     shown = dialog.result_view.toPlainText()
     assert shown.startswith("Проверка от 20 ноября 2026 года")
     assert "Звонки — Заблокировано" in shown
-    assert "Звонки в WhatsApp на этой сети блокируются." in shown
+    assert "Звонки в WhatsApp в этой сети блокируются." in shown
     assert dialog.problem.isHidden()
 
 
