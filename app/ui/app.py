@@ -19,7 +19,7 @@ from app.core import exit_codes
 from app.i18n import SUPPORTED, system_language
 from app.paths import MissingResource, resource
 from app.session import Options
-from app.ui import icons, language
+from app.ui import icons, language, style
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -55,7 +55,7 @@ def check_resources() -> None:
 
 def create_window(lang: str | None = None, options: Options | None = None,
                   settings: Settings | None = None) -> MainWindow:
-    application()
+    style.apply(application())  # our palette (light or dark, as the system is) and body font
     check_resources()
     settings = settings or Settings.load()
     language.set_language(choose_language(lang, settings))  # a missing translation raises here

@@ -2,8 +2,9 @@
 
 Monochrome icons are drawn in ``#000000`` (and ``#fffffe`` for cut-outs); they are recoloured
 to the palette's text and window colours here, so they follow light and dark mode. Verdict
-icons keep their own accent colours, but each verdict also has its own shape (✓ circle,
-! triangle, ✕ octagon, – square, ? dashed circle): colour is never the only signal.
+icons are drawn in the theme's status colours (app/ui/style.py, contrast-tested), and each
+verdict also has its own shape (✓ circle, ! triangle, ✕ octagon, – square, ? dashed circle)
+and a word next to it: colour is never the only signal.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from PySide6.QtSvg import QSvgRenderer
 
 from app.analysis.model import Verdict
 from app.paths import resource
+from app.ui import style
+
+# The colours the verdict SVG files are drawn in, replaced by the theme's at render time.
+_FILE_STATUS = {"#1e7b3c": Verdict.WORKS, "#a35c00": Verdict.DEGRADED, "#b3261e": Verdict.BLOCKED}
 
 ICON_NAMES: tuple[str, ...] = (
     "app", "info", "feature-calls", "feature-messages", "feature-maps", "feature-network",
@@ -29,6 +34,12 @@ def svg_text(name: str) -> str:
 def _renderer(name: str, palette: QPalette | None) -> QSvgRenderer:
     text = svg_text(name)
     pal = palette or QGuiApplication.palette()
+    if name.startswith("verdict-"):
+        theme = style.colors(pal)
+        for colour, verdict in _FILE_STATUS.items():
+            text = text.replace(colour, theme.status(verdict))
+        text = text.replace("#ffffff", theme.on_status)
+        text = text.replace("#000000", theme.unclear)
     text = text.replace("#000000", pal.color(QPalette.ColorRole.WindowText).name())
     text = text.replace("#fffffe", pal.color(QPalette.ColorRole.Window).name())
     renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))

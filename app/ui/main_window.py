@@ -66,13 +66,13 @@ class MainWindow(QMainWindow):
         self.stack.setContentsMargins(margin, margin // 2, margin, margin)
 
         self.welcome.start.connect(self.start_check)
-        self.welcome.language_chosen.connect(self.set_language)
         self.checking.cancel.connect(self.cancel_check)
         self.results.again.connect(self.start_check)
         self.results.details.connect(self.show_details)
         self.results.copy_report.connect(self.copy_report)
         self.results.save_report.connect(self.save_report)
         self.results.show_code.connect(self.show_code)
+        self.results.history.connect(self.show_history)
         self.details.back.connect(lambda: self._show_page(self.results))
 
         self._build_menus()
@@ -81,7 +81,6 @@ class MainWindow(QMainWindow):
             self.resize(settings.width, settings.height)
         else:
             self.resize(self._first_size())
-        self.welcome.show_language(language.current().lang)
         self.retranslate()
         self._show_page(self.welcome)
         if self.catalog_problem is not None:
@@ -160,7 +159,6 @@ class MainWindow(QMainWindow):
         language.set_language(lang)  # sends LanguageChange to every widget
         self.settings.language = lang
         self.settings.save()
-        self.welcome.show_language(lang)
         for code, action in self.language_actions.items():
             action.setChecked(code == lang)
 

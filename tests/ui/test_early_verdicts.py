@@ -39,12 +39,12 @@ def test_maps_verdict_shows_while_messages_are_still_being_checked(qtbot, make_w
     window = make_window(mixed_catalog, "ru")
     window.start_check()
     maps = window.checking.cards["maps"]
-    qtbot.waitUntil(lambda: maps.state_text() == "Работает", timeout=5000)
+    qtbot.waitUntil(lambda: maps.state_text() == "В порядке", timeout=5000)
     # The run goes on: messages are still being checked and say so, without a verdict.
     assert window.current_page() is window.checking
     assert window.checking.network.state_text() == "Работает"  # the internet connection
     assert window.checking.cards["messages"].verdict is None
-    assert window.checking.cards["messages"].state_text() != "Заблокировано"
+    assert window.checking.cards["messages"].state_text() != "Блокировка"
     # The secure handshake gives up after its own limit (4 s), then the results come.
     qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=15_000)
     assert window.bridge.wait(3.0)

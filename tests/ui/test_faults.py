@@ -68,7 +68,7 @@ def test_a_bug_in_a_slot_shows_the_dialog_logs_it_privately_and_the_window_goes_
     dialog.close()
     window.start_check()  # the window still works: a whole new check, to the results
     wait_for_results(qtbot, window)
-    assert window.results.cards["maps"].verdict_text() == "— Works"
+    assert window.results.cards["maps"].verdict_text() == "Maps work"
 
 
 def test_the_dialog_speaks_russian_too(qtbot, make_window, quick_catalog):
@@ -103,7 +103,7 @@ def test_saving_a_report_on_a_full_disk_says_so_and_keeps_the_old_file(
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(target), "")))
     fail_writes(monkeypatch, code)
-    qtbot.mouseClick(window.results.save_button, Qt.MouseButton.LeftButton)
+    window.results.save_action.trigger()  # "Report and details" → Save
     qtbot.waitUntil(lambda: bool(error_dialogs(window)), timeout=5000)
     (dialog,) = error_dialogs(window)
     assert dialog.message.text() == message, dialog.details_text()
@@ -114,7 +114,7 @@ def test_saving_a_report_on_a_full_disk_says_so_and_keeps_the_old_file(
     monkeypatch.undo()  # space was freed: the same button now works
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(target), "")))
-    qtbot.mouseClick(window.results.save_button, Qt.MouseButton.LeftButton)
+    window.results.save_action.trigger()  # "Report and details" → Save
     assert "<html" in target.read_text(encoding="utf-8").lower()
 
 
@@ -200,8 +200,8 @@ def test_two_windows_checking_at_once_both_finish_and_both_are_kept(
     assert len(engine_threads()) == 2
     wait_for_results(qtbot, first)
     wait_for_results(qtbot, second)
-    assert first.results.cards["maps"].verdict_text() == "— Works"
-    assert second.results.cards["maps"].verdict_text() == "— Works"
+    assert first.results.cards["maps"].verdict_text() == "Maps work"
+    assert second.results.cards["maps"].verdict_text() == "Maps work"
     assert history_is_sound() == 2
     second.start_check()
     first.close()  # one closes while the other runs: the other is untouched

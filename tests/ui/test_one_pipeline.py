@@ -71,8 +71,11 @@ def test_the_terminal_and_the_window_reach_the_same_answer(
         assert doc["features"] == recorded["features"]
         assert doc["code"] == recorded["code"]
     # what the window draws comes from that same diagnosis
+    # (the card leads with the title sentence; its explanation is the terminal's summary)
     for feature, card in window.results.cards.items():
-        assert card.headline.text() == recorded["features"][feature]["summary"]  # type: ignore[index]
+        assert card.explanation is not None
+        assert card.explanation.headline == recorded["features"][feature]["summary"]  # type: ignore[index]
+        assert card.verdict_text() == card.explanation.title
 
 
 def test_the_window_takes_the_terminals_run_options(make_window, tmp_path: Path) -> None:

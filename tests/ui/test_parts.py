@@ -85,8 +85,9 @@ def test_self_test_fails_loudly_naming_a_missing_icon(qapp, capsys, tmp_path: Pa
 
 
 @pytest.mark.parametrize(("lang", "title"), [
-    ("en", "Internet connection: Couldn't tell"),
-    ("ru", "Подключение к интернету: Не удалось определить"),
+    # a whole sentence (issue 16), not "Подключение к интернету: Не удалось определить"
+    ("en", "Couldn't tell whether the internet connection works."),
+    ("ru", "Не удалось понять, работает ли подключение к интернету."),
 ])
 def test_an_unclear_network_banner_says_what_is_unclear(qtbot, lang, title):
     from app.analysis.model import NetworkResult, NetworkStatus

@@ -33,13 +33,18 @@ def test_a_check_fills_the_cards_and_shows_verdict_words(qtbot, make_window, qui
     wait_for_results(qtbot, window)
     # every progress card reached its total before the results came
     assert all(card.finished() for card in window.checking.cards.values())
-    assert window.checking.cards["maps"].state_text() == "Работает"  # known before the end
+    assert window.checking.cards["maps"].state_text() == "В порядке"  # known before the end
 
     cards = window.results.cards
-    assert cards["maps"].verdict_text() == "— Работает"
-    assert cards["messages"].verdict_text() == "— Заблокировано"  # every connection was reset
-    assert cards["messages"].headline.text()
-    assert not window.results.banner.isVisible()  # the network is simply online
+    # whole sentences, not "Карты — Работает" (issue 16: agreement by construction)
+    assert cards["maps"].verdict_text() == "Карты работают"
+    assert cards["messages"].verdict_text() == "Сообщения заблокированы"  # every reset
+    assert "WhatsApp — блокировка" in cards["messages"].services.accessibleName()
+    assert cards["messages"].action.text().startswith("→ ")  # the one thing to do
+    assert not cards["maps"].toggle.isVisibleTo(cards["maps"])  # nothing to do: no "More"
+    # the network is simply online: one line, no explanation under it
+    assert window.results.banner.title.text() == "Подключение к интернету работает."
+    assert not window.results.banner.text.isVisibleTo(window.results)
 
 
 def test_opening_a_card_with_the_keyboard_shows_numbered_steps(qtbot, make_window,
@@ -56,8 +61,8 @@ def test_opening_a_card_with_the_keyboard_shows_numbered_steps(qtbot, make_windo
     assert "<ol>" in card.more.text()
     qtbot.keyClick(card.toggle, Qt.Key.Key_Return)
     assert not card.more.isVisible()
-    # a click anywhere on the card (here: on its headline) opens it too
-    qtbot.mouseClick(card.headline, Qt.MouseButton.LeftButton)
+    # a click anywhere on the card (here: on its sentence) opens it too
+    qtbot.mouseClick(card.title, Qt.MouseButton.LeftButton)
     assert card.more.isVisible()
 
 
@@ -65,12 +70,12 @@ def test_details_lists_every_check_and_copies_rows_as_tsv(qtbot, make_window, qu
     window = make_window(quick_catalog, "en")
     window.start_check()
     wait_for_results(qtbot, window)
-    qtbot.mouseClick(window.results.details_button, Qt.MouseButton.LeftButton)
+    window.results.details_action.trigger()  # from the "Report and details" menu
     assert window.current_page() is window.details
     table = window.details.table
     assert table.model().rowCount() == 8
-    ids = {table.source.row_texts(r)[2] for r in range(8)}
-    assert "msg-wa" in ids
+    labels = {table.source.row_texts(r)[2] for r in range(8)}  # built from kind, service, host
+    assert any(label.startswith("WhatsApp message server 127.0.0.1 (port ") for label in labels)
     failures = {table.source.row_texts(r)[5] for r in range(8)}
     assert "connection_reset" in failures
 
@@ -106,14 +111,14 @@ def test_cancel_returns_to_a_ready_window_within_a_second(qtbot, make_window, sl
 def test_language_switch_mid_session_rewords_everything(qtbot, make_window, quick_catalog):
     window = make_window(quick_catalog, "ru")
     assert window.windowTitle() == "Проверка связи"
-    window.welcome.language.setCurrentIndex(window.welcome.language.findData("en"))
+    window.language_actions["en"].trigger()  # the one language chooser: the menu
     assert window.welcome.button.text() == "Check my connection"
     assert window.windowTitle() == "Connection Check"
     window.start_check()
     wait_for_results(qtbot, window)
-    assert window.results.cards["maps"].verdict_text() == "— Works"
+    assert window.results.cards["maps"].verdict_text() == "Maps work"
     window.language_actions["ru"].trigger()
-    assert window.results.cards["maps"].verdict_text() == "— Работает"
+    assert window.results.cards["maps"].verdict_text() == "Карты работают"
     assert window.results.again_button.text() == "Проверить снова"
     assert window.details.model.headerData(0, Qt.Orientation.Horizontal) == "Сервис"
 
@@ -122,7 +127,9 @@ def test_keyboard_only_tab_to_the_button_and_press_enter(qtbot, make_window, qui
     window = make_window(quick_catalog, "ru")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    window.welcome.language.setFocus()
+    # the page opens with its one button focused; Tab around the chain comes back to it
+    assert window.welcome.button.hasFocus()
+    qtbot.keyClick(window.welcome.button, Qt.Key.Key_Tab)
     for _ in range(10):  # bounded: the tab chain is short
         if window.welcome.button.hasFocus():
             break
@@ -233,7 +240,7 @@ def test_copy_report_and_save_report_produce_the_report(qtbot, make_window, quic
     window = make_window(quick_catalog, "ru")
     window.start_check()
     wait_for_results(qtbot, window)
-    qtbot.mouseClick(window.results.copy_button, Qt.MouseButton.LeftButton)
+    window.results.copy_action.trigger()  # from the "Report and details" menu
     report = QGuiApplication.clipboard().text()
     assert "Сообщения" in report and "Заблокировано" in report
     code = window.record.code

@@ -1,5 +1,7 @@
 """Every check of a run as a table for support staff: service, target, what happened, the
-failure string, timings. Technical words are fine here — this is Details."""
+failure string, timings. Technical words are fine here — this is Details — but the words
+around them are the window's language: feature names, check labels (built from templates in
+app/knowledge/names.py), phases and units («мс», «байт»)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,18 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.catalog import Catalog
-from app.core.model import Observation
+from app.core.model import Check, Observation
+from app.i18n import Translator
+from app.knowledge.keys import DETAILS_STALLED
+from app.knowledge.names import (
+    byte_count,
+    check_label,
+    feature_name,
+    phase_name,
+    service_name,
+    term,
+    timings_text,
+)
 from app.ui import language
 
 # (ui key of the header, how to read the cell)
@@ -33,25 +46,31 @@ Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True)
 class Row:
     observation: Observation
-    label: str  # the catalog's plain description of the check, or its id
+    check: Check | None  # the catalog entry (its label is built per language), if known
+
+    def label(self, tr: Translator) -> str:
+        return check_label(self.check, tr) if self.check is not None else self.observation.check_id
 
     def cells(self) -> tuple[str, ...]:
         o = self.observation
         tr = language.current()
         result = tr.gettext("ui.details.ok") if o.ok else tr.gettext("ui.details.failed")
-        timings = " ".join(f"{k} {v:.0f}" for k, v in o.timings_ms.items())
-        detail = o.failure_detail or ""
+        detail = o.failure_detail or ""  # the system's own error text, as it was
         if o.status_code is not None:
             detail = f"HTTP {o.status_code} {detail}".strip()
         if o.stalled_after_bytes is not None:
-            detail = f"{detail} stalled after {o.stalled_after_bytes} B".strip()
-        return (o.service, o.feature, self.label, o.target, result, o.failure or "", o.phase,
-                str(o.duration_ms), timings, detail)
+            stalled = tr.format(DETAILS_STALLED, bytes=byte_count(o.stalled_after_bytes, tr))
+            detail = f"{detail} {stalled}".strip()
+        feature = str(getattr(o.feature, "value", o.feature))
+        feature_text = term("network", tr) if feature == "network" else feature_name(feature, tr)
+        return (service_name(o.service, tr), feature_text, self.label(tr), o.target, result,
+                str(o.failure or ""), phase_name(o.phase, tr), str(o.duration_ms),
+                timings_text(o.timings_ms, tr), detail)
 
 
 def rows_for(observations: Sequence[Observation], catalog: Catalog | None) -> list[Row]:
-    labels = {c.id: (c.label or c.id) for c in catalog.checks} if catalog else {}
-    return [Row(o, labels.get(o.check_id, o.check_id)) for o in observations]
+    checks = {c.id: c for c in catalog.checks} if catalog else {}
+    return [Row(o, checks.get(o.check_id)) for o in observations]
 
 
 class ChecksModel(QAbstractTableModel):

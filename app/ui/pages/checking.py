@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis.progressive import Decided
+from app.core.call_defaults import default_duration, is_call_kind
 from app.core.catalog import Catalog
 from app.core.events import CheckFinished, CheckStarted, Event
 from app.core.model import USER_FEATURES, Check, Feature, Role
@@ -24,15 +25,29 @@ from app.ui.widgets.progress_card import ProgressCard
 
 REFRESH_MS = 250
 ROTATE_S = 1.5  # how long each running service is named
+ALMOST_DONE_S = 3.0  # "almost done" only this close to the end...
+ALMOST_DONE_SHARE = 0.9  # ...and with this share of the checks finished
 
 
-def estimate_left_s(elapsed_s: float, done: int, total: int, deadline_s: float) -> float:
-    """Time left, roughly: the pace so far, never beyond the catalog's overall deadline."""
+def estimate_left_s(elapsed_s: float, done: int, total: int, deadline_s: float,
+                    longest_running_s: float = 0.0) -> float:
+    """Time left, roughly: the pace so far, but never less than the call-length checks still
+    running need (most checks end in a blink; a call stream takes its 6 s whatever the pace
+    says), and never beyond the catalog's overall deadline."""
     cap = max(0.0, deadline_s - elapsed_s)
     if total <= 0 or done <= 0 or elapsed_s <= 0:
         return cap
     pace = elapsed_s / done * (total - done)
-    return min(cap, pace)
+    return min(cap, max(pace, longest_running_s))
+
+
+def left_words(left_s: float, done: int, total: int) -> tuple[str, int]:
+    """Which words fit the time left: ("almost", 0) only at the very end, ("finishing", 0)
+    when the last few checks are running, else ("left", seconds rounded up to 5)."""
+    share = done / total if total > 0 else 0.0
+    if left_s < ALMOST_DONE_S:
+        return ("almost", 0) if share >= ALMOST_DONE_SHARE else ("finishing", 0)
+    return "left", max(5, int(math.ceil(left_s / 5.0) * 5))
 
 
 class CheckingPage(QWidget):
@@ -45,6 +60,7 @@ class CheckingPage(QWidget):
         self._done = 0
         self._total = 0
         self._running: dict[str, Check] = {}  # started, not finished, in start order
+        self._since: dict[str, float] = {}  # when each running check started
         self._counts: dict[str, int] = {}  # finished checks per card
         self._stopping = False
         self.title = QLabel()
@@ -55,7 +71,7 @@ class CheckingPage(QWidget):
         self.now.setWordWrap(True)
         style.set_font(self.now, style.LARGE)
         self.left = QLabel()
-        self.button = EnterButton()
+        self.button = EnterButton()  # Cancel: secondary, never the accent
         self.button.clicked.connect(self._cancel_clicked)
         row = QHBoxLayout()
         for card in self.cards.values():
@@ -82,6 +98,7 @@ class CheckingPage(QWidget):
         self._started = time.monotonic() - elapsed_s
         self._done, self._total = 0, len(catalog.checks)
         self._running.clear()
+        self._since.clear()
         self._counts = {feature: 0 for feature, _ in self._all_cards()}
         self._stopping = False
         self.button.setEnabled(True)
@@ -99,9 +116,11 @@ class CheckingPage(QWidget):
     def on_event(self, event: Event) -> None:
         if isinstance(event, CheckStarted):
             self._running[event.check.id] = event.check
+            self._since[event.check.id] = time.monotonic()
             return
         if isinstance(event, CheckFinished):
             self._running.pop(event.check.id, None)
+            self._since.pop(event.check.id, None)
             self._done = max(self._done, event.done)
             feature = event.check.feature.value
             self._counts[feature] = self._counts.get(feature, 0) + 1  # drawn by refresh()
@@ -145,11 +164,19 @@ class CheckingPage(QWidget):
         tr = language.current()
         if self._total == 0 or self._stopping:
             return ""
-        elapsed = time.monotonic() - self._started
-        left = estimate_left_s(elapsed, self._done, self._total, self._deadline_s)
-        if left < 3:
+        now = time.monotonic()
+        longest = 0.0
+        for check_id, check in self._running.items():
+            if is_call_kind(check.kind):
+                media = check.duration_s or default_duration(check.kind)
+                longest = max(longest, media - (now - self._since.get(check_id, now)))
+        left = estimate_left_s(now - self._started, self._done, self._total, self._deadline_s,
+                               longest)
+        words, seconds = left_words(left, self._done, self._total)
+        if words == "almost":
             return tr.gettext("ui.checking.almost_done")
-        seconds = max(5, int(math.ceil(left / 5.0) * 5))
+        if words == "finishing":
+            return tr.gettext("ui.checking.finishing")
         return tr.nformat("ui.checking.left", "ui.checking.left.plural", seconds)
 
     def refresh(self) -> None:

@@ -1,22 +1,34 @@
-"""The results page: a banner when the connection itself needs a word, one card per feature
-(icon AND word, headline; opened: explanation and numbered workarounds), the check code and
-the buttons: Check again, Copy report, Save report…, Show code, Details."""
+"""The results page, answer first: the internet connection in one line (in full only when it
+is the answer), one card per feature (a whole sentence, each service's label, the one most
+useful action), the steps that apply to everything said once below them, then a quiet strip:
+the check code, "Show code", and one menu for the rest (copy or save the report, Details,
+earlier checks). "Check again" is the page's one primary button.
+
+Everything above the strip fits a 1366×768 screen at 150 % text without scrolling
+(tests/ui/test_layout.py); the scroll area is only for smaller windows and opened cards.
+"""
 
 from __future__ import annotations
 
 import itertools
+from html import escape
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QMenu,
     QScrollArea,
+    QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.model import USER_FEATURES
+from app.knowledge import workarounds as wa
 from app.knowledge.names import term
 from app.session import Outcome
 from app.ui import language, style
@@ -31,14 +43,16 @@ class ResultsPage(QWidget):
     copy_report = Signal()
     save_report = Signal()
     show_code = Signal()
+    history = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record: Outcome | None = None
-        self.title = QLabel()
-        style.set_font(self.title, style.TITLE, bold=True)
-        self.banner = Banner()
+        self.banner = Banner(text_outside=True)
         self.cards = {f.value: FeatureCard(f.value) for f in USER_FEATURES}
+        self.common = QLabel()  # steps for everything, said once
+        self.common.setWordWrap(True)
+        self.common.setTextFormat(Qt.TextFormat.RichText)
         self.code = QLabel()
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()  # "Report copied", "Saved to …"
@@ -46,10 +60,12 @@ class ResultsPage(QWidget):
 
         content = QWidget()
         column = QVBoxLayout(content)
-        column.addWidget(self.banner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(style.em(self, style.CARD_GAP_EM))
+        column.addWidget(self.banner.text)
         for card in self.cards.values():
             column.addWidget(card)
-        column.addWidget(self.code)
+        column.addWidget(self.common)
         column.addStretch(1)
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
@@ -58,32 +74,50 @@ class ResultsPage(QWidget):
         self.area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.again_button = EnterButton()
-        style.set_font(self.again_button, style.LARGE, bold=True)
-        self.copy_button = EnterButton()
-        self.save_button = EnterButton()
-        self.code_button = EnterButton()
-        self.details_button = EnterButton()
+        style.primary_button(self.again_button)
+        self.again_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.again_button.clicked.connect(self.again.emit)
-        self.copy_button.clicked.connect(self.copy_report.emit)
-        self.save_button.clicked.connect(self.save_report.emit)
+        self.code_button = EnterButton()
+        style.quiet_button(self.code_button)
         self.code_button.clicked.connect(self.show_code.emit)
-        self.details_button.clicked.connect(self.details.emit)
-        buttons = QGridLayout()
-        buttons.addWidget(self.again_button, 0, 0, 1, 2)
-        buttons.addWidget(self.copy_button, 1, 0)
-        buttons.addWidget(self.save_button, 1, 1)
-        buttons.addWidget(self.code_button, 2, 0)
-        buttons.addWidget(self.details_button, 2, 1)
+
+        # Secondary actions: one menu, not a wall of equal grey buttons.
+        self.copy_action = QAction(self)
+        self.save_action = QAction(self)
+        self.details_action = QAction(self)
+        self.history_action = QAction(self)
+        self.copy_action.triggered.connect(self.copy_report.emit)
+        self.save_action.triggered.connect(self.save_report.emit)
+        self.details_action.triggered.connect(self.details.emit)
+        self.history_action.triggered.connect(self.history.emit)
+        self.menu = QMenu(self)
+        self.menu.addActions([self.copy_action, self.save_action])
+        self.menu.addSeparator()
+        self.menu.addActions([self.details_action, self.history_action])
+        self.more_button = QToolButton()
+        self.more_button.setMenu(self.menu)
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        style.quiet_button(self.more_button, "QToolButton")
+
+        top = QHBoxLayout()
+        top.addWidget(self.banner, 1)
+        top.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignTop)
+        strip = QHBoxLayout()
+        strip.addWidget(self.code)
+        strip.addWidget(self.code_button)
+        strip.addStretch(1)
+        strip.addWidget(self.more_button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(style.em(self, style.CARD_GAP_EM))
+        layout.addLayout(top)
         layout.addWidget(self.area, 1)
         layout.addWidget(self.status)
-        layout.addLayout(buttons)
-        order = [c.toggle for c in self.cards.values()] + [
-            self.again_button, self.copy_button, self.save_button, self.code_button,
-            self.details_button,
-        ]
+        layout.addLayout(strip)
+        order = [self.again_button, *(c.toggle for c in self.cards.values()),
+                 self.code_button, self.more_button]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.retranslate()
@@ -92,21 +126,27 @@ class ResultsPage(QWidget):
         self.record = record
         diagnosis = record.diagnosis
         restrictions = record.catalog.restrictions
+        quiet = Banner.replaces_answer(diagnosis.network)
         for result in diagnosis.features:
             card = self.cards.get(result.feature)
             if card is not None:
-                card.show_result(result, diagnosis, restrictions)
+                card.show_result(result, diagnosis, restrictions, quiet=quiet)
         for feature, card in self.cards.items():
             card.setVisible(any(f.feature == feature for f in diagnosis.features))
         self.status.setText("")
+        self.status.setVisible(False)
         self.retranslate()
         self.area.verticalScrollBar().setValue(0)
 
     def first_focus(self) -> QWidget:
-        return self.cards["calls"].toggle
+        for card in self.cards.values():
+            if card.has_more():
+                return card.toggle
+        return self.again_button
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setVisible(bool(text))
         self.status.setAccessibleDescription(text)
 
     def _note(self) -> str:
@@ -119,9 +159,29 @@ class ResultsPage(QWidget):
             return language.tr("ui.results.partial.deadline")
         return ""
 
+    def common_steps(self) -> list[str]:
+        """Workaround ids for everything that some card or the connection offers, once."""
+        if self.record is None:
+            return []
+        offered: set[str] = set()
+        for card in self.cards.values():
+            if card.isVisibleTo(self) and card.explanation is not None:
+                offered |= {w.key for w in card.explanation.workarounds}
+        shown = set(self.banner.shown_steps())
+        return [w for w in wa.COMMON if w in offered and w not in shown]
+
+    def _common_html(self) -> str:
+        tr = language.current()
+        steps = [wa.build(w, tr) for w in self.common_steps()]
+        if not steps:
+            return ""
+        heading = escape(tr.gettext("ui.results.common"))
+        # After a colon, a lower-case letter (the glossary): both titles start with a verb.
+        clauses = "; ".join(escape(s.title[:1].lower() + s.title[1:].rstrip(".")) for s in steps)
+        return f"<b>{heading}:</b> {clauses}."
+
     def retranslate(self) -> None:
         tr = language.current()
-        self.title.setText(tr.gettext("ui.results.title"))
         if self.record is not None:
             self.banner.show_network(self.record.diagnosis.network, self._note())
             code = self.record.code
@@ -129,17 +189,27 @@ class ResultsPage(QWidget):
             self.code.setAccessibleName(term("check_code", tr))
             self.code.setAccessibleDescription(" ".join(code or ""))
             self.code_button.setEnabled(code is not None)
+        html = self._common_html()
+        self.common.setText(html)
+        self.common.setVisible(bool(html))
         for button, key in (
             (self.again_button, "term.check_again"),
-            (self.copy_button, "ui.results.copy"),
-            (self.save_button, "ui.results.save"),
             (self.code_button, "ui.results.code"),
-            (self.details_button, "term.details"),
         ):
             button.setText(tr.gettext(key))
             button.setAccessibleName(tr.gettext(key).rstrip("…"))
             button.setAccessibleDescription(tr.gettext(
                 key.replace("term.", "ui.results.") + ".description"))
+        for action, key in (
+            (self.copy_action, "ui.results.copy"),
+            (self.save_action, "ui.results.save"),
+            (self.details_action, "term.details"),
+            (self.history_action, "ui.results.history"),
+        ):
+            action.setText(tr.gettext(key))
+        self.more_button.setText(tr.gettext("ui.results.actions") + "  ")
+        self.more_button.setAccessibleName(tr.gettext("ui.results.actions"))
+        self.more_button.setAccessibleDescription(tr.gettext("ui.results.actions.description"))
         self.area.setAccessibleName(tr.gettext("ui.results.title"))
         self.area.setAccessibleDescription(tr.gettext("ui.results.cards.description"))
 

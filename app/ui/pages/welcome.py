@@ -1,13 +1,12 @@
-"""The first page: what the app does, the honest notice (until the first check), the language,
-and one large button. Enter starts the check from anywhere on the page."""
+"""The first page: what the app does, the honest notice (until the first check), and one
+large accent button. Enter starts the check from anywhere on the page. The language is
+chosen in one place only: the menu bar's «Язык · Language», named in both languages."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -18,14 +17,12 @@ from PySide6.QtWidgets import (
 from app.core.catalog import Catalog
 from app.knowledge.names import term
 from app.ui import icons, language, style
-from app.ui.language import LANGUAGE_NAMES
 from app.ui.widgets.buttons import EnterButton
 from app.ui.widgets.notice import Notice
 
 
 class WelcomePage(QWidget):
     start = Signal()
-    language_chosen = Signal(str)
 
     def __init__(self, catalog: Catalog | None, show_notice: bool,
                  parent: QWidget | None = None) -> None:
@@ -42,22 +39,15 @@ class WelcomePage(QWidget):
         style.set_font(self.intro, style.LARGE)
         self.notice = Notice(catalog)
         self.notice.setVisible(show_notice)
-        self.language_label = QLabel()
-        self.language = QComboBox()
-        for code, name in LANGUAGE_NAMES.items():
-            self.language.addItem(name, code)
-        self.language.currentIndexChanged.connect(self._language_changed)
-        self.language_label.setBuddy(self.language)
         self.button = EnterButton()
-        style.set_font(self.button, style.HEADING, bold=True)
+        style.primary_button(self.button)
+        style.set_font(self.button, style.ANSWER, bold=True)
         self.button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.button.setMinimumHeight(style.em(self.button, 2.6))
+        self.button.setMinimumHeight(style.em(self.button, 2.4))
         self.button.clicked.connect(self.start.emit)
         self.status = QLabel()
         self.status.setWordWrap(True)
 
-        form = QFormLayout()
-        form.addRow(self.language_label, self.language)
         layout = QVBoxLayout(self)
         layout.setSpacing(style.em(self, 0.8))
         heading = QHBoxLayout()
@@ -69,8 +59,6 @@ class WelcomePage(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.status)
         layout.addWidget(self.button)
-        layout.addLayout(form)
-        self.setTabOrder(self.button, self.language)
 
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -95,16 +83,6 @@ class WelcomePage(QWidget):
         self._status_key = key
         self.retranslate()
 
-    def show_language(self, lang: str) -> None:
-        index = self.language.findData(lang)
-        if index >= 0 and index != self.language.currentIndex():
-            self.language.blockSignals(True)
-            self.language.setCurrentIndex(index)
-            self.language.blockSignals(False)
-
-    def _language_changed(self, index: int) -> None:
-        self.language_chosen.emit(str(self.language.itemData(index)))
-
     def retranslate(self) -> None:
         tr = language.current()
         self.title.setText(term("app_name", tr))
@@ -114,9 +92,6 @@ class WelcomePage(QWidget):
             intro += " " + tr.nformat("ui.welcome.duration", "ui.welcome.duration.plural",
                                       seconds)
         self.intro.setText(intro)
-        self.language_label.setText(tr.gettext("ui.welcome.language"))
-        self.language.setAccessibleName(tr.gettext("ui.welcome.language.name"))
-        self.language.setAccessibleDescription(tr.gettext("ui.welcome.language.description"))
         self.button.setText(term("check_button", tr))
         self.button.setAccessibleName(term("check_button", tr))
         self.button.setAccessibleDescription(tr.gettext("ui.welcome.button.description"))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.analysis.model import NetworkStatus, Verdict
-from app.knowledge.names import feature_name, status_word, term, verdict_word
+from app.knowledge.names import feature_name, status_label, status_word, term
 from app.ui import icons, language, style
 
 ICON_EM = 1.6
@@ -64,8 +64,12 @@ class ProgressCard(QFrame):
     def verdict_text(self) -> str:
         tr = language.current()
         if isinstance(self.verdict, NetworkStatus):
-            return status_word(self.verdict, tr)
-        return verdict_word(self.verdict, tr) if self.verdict is not None else ""
+            return status_word(self.verdict, tr)  # «Подключение к интернету» / «Работает»
+        if self.verdict is None:
+            return ""
+        # under «Звонки», a label that agrees with nothing: «Блокировка», «В порядке»
+        label = status_label(self.verdict, tr)
+        return label[:1].upper() + label[1:]
 
     def set_done(self, done: int) -> None:
         if done != self.done:
