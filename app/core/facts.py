@@ -219,7 +219,7 @@ def facts_from_dict(cls: type[_T], data: Mapping[str, Any]) -> _T:
 
 
 def _decode_fields(cls: type[_T], data: Mapping[str, Any]) -> tuple[_T, set[str]]:
-    hints = _hints(cls)
+    hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     used: set[str] = set()
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
@@ -236,10 +236,6 @@ def _decode_fields(cls: type[_T], data: Mapping[str, Any]) -> tuple[_T, set[str]
         elif _OMIT not in f.metadata:
             raise KeyError(f"{cls.__name__}: missing fact {f.name!r}")
     return cls(**kwargs), used
-
-
-def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
 
 
 def _dataclass_of(hint: Any) -> Any:
@@ -284,7 +280,7 @@ def identifying_keys(*classes: type) -> frozenset[str]:
     """The report keys of ``classes``' facts (and their groups') that identify the user."""
     found: set[str] = set()
     for cls in classes:
-        hints = _hints(cls)
+        hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.metadata.get(_GROUP):
                 found |= identifying_keys(_dataclass_of(hints[f.name]))
