@@ -8,7 +8,11 @@ This runs in ``make lint`` and fails with the full list of problems:
 * every literal key the code passes to ``tr.gettext/format/ngettext/nformat`` is too;
 * every key of one language exists in the others (presenters add their own keys too);
 * ``{placeholders}`` and the number of workaround steps agree between languages;
-* every ``.mo`` equals what its ``.po`` compiles to.
+* every ``.mo`` equals what its ``.po`` compiles to;
+* no English is left in Russian: no Latin word outside the names and (in texts for support
+  staff) the technical words of ``app/knowledge/latin.py`` — in every Russian text, and on
+  every page of the window drawn in Russian (``python -m app.ui.selftest_pages
+  --english-in-russian``, in a child process with Qt's offscreen platform).
 
 ``--compile`` rewrites the ``.mo`` files; ``--pot FILE`` writes a template of all keys.
 Needs Babel (a development dependency); the app itself only reads the ``.mo`` files.
@@ -19,8 +23,10 @@ from __future__ import annotations
 import argparse
 import ast
 import io
+import os
 import re
 import string
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,9 +37,11 @@ from babel.messages.pofile import read_po, write_po
 
 from app.i18n import DOMAIN, EXTRA_DOMAINS, SUPPORTED
 from app.knowledge.keys import PLURALS, all_keys
+from app.knowledge.latin import is_details_key, latin_words
 from app.paths import resources_dir
 
 ALL_DOMAINS: tuple[str, ...] = (DOMAIN, *EXTRA_DOMAINS)
+RENDER_TIMEOUT_S = 120
 
 Msgid = str | tuple[str, ...]
 
@@ -212,6 +220,43 @@ def _compare(msgid: Msgid, present: dict[str, tuple[str, ...]]) -> list[str]:
     return found
 
 
+def english_in_russian_texts() -> list[str]:
+    """Russian texts with a Latin word outside the allowed names (technical words are
+    allowed only in the texts support staff read)."""
+    found: list[str] = []
+    for domain in ALL_DOMAINS:
+        try:
+            texts = _texts(read_catalog("ru", domain))
+        except (FileNotFoundError, ValueError):
+            continue  # reported by problems()
+        for msgid, forms in texts.items():
+            name = _name(msgid)
+            for form in forms:
+                words = latin_words(form, details=is_details_key(name))
+                if words:
+                    found.append(f"ru: key {name} has English words: {', '.join(words)}")
+    return found
+
+
+def english_in_russian_window() -> list[str]:
+    """Draw every page of the window in Russian (a child process: Qt stays out of this one)
+    and list the Latin words left on screen."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "app.ui.selftest_pages", "--english-in-russian"],
+            capture_output=True, text=True, env=env, timeout=RENDER_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        return [f"ru: the window did not draw its pages within {RENDER_TIMEOUT_S} s"]
+    if done.returncode == 0:
+        return []
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    if not lines:  # it failed before it could look: say why
+        tail = done.stderr.strip().splitlines()[-3:]
+        return ["ru: drawing the window in Russian failed: " + " / ".join(tail)]
+    return [f"ru window: {line}" for line in lines]
+
+
 def compile_all(langs: Iterable[str] = SUPPORTED) -> list[Path]:
     """Write every .mo from its .po; returns the files written."""
     written = []
@@ -241,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--compile", action="store_true", help="rewrite the .mo files first")
     parser.add_argument("--pot", type=Path, help="write a template of all keys to this file")
+    parser.add_argument("--no-window", action="store_true",
+                        help="do not draw the window to look for English in Russian")
     args = parser.parse_args(argv)
     if args.pot:
         write_template(args.pot)
@@ -248,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.compile:
         for path in compile_all():
             print(f"compiled {path}")
-    found = problems()
+    found = problems() + english_in_russian_texts()
+    if not args.no_window:
+        found += english_in_russian_window()
     if found:
         print(f"{len(found)} translation problem(s):", file=sys.stderr)
         for line in found:

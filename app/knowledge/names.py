@@ -8,7 +8,6 @@ actually use (Яндекс Карты, 2ГИС).
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections.abc import Iterable, Mapping
 
 from app.analysis.model import NetworkStatus, Verdict
@@ -88,18 +87,10 @@ def service_label(service: str, verdict: Verdict | str, tr: Translator) -> str:
     return f"{service_name(service, tr)} — {status_label(verdict, tr)}"
 
 
-def _short_host(host: str) -> str:
-    """"e1" for e1.whatsapp.net (the app's name says the rest); an address stays whole."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return host.split(".")[0] if host.count(".") >= 2 else host
-    return host
-
-
 def check_label(check: Check, tr: Translator) -> str:
     """What a check contacts, in the translator's language, from a template by role, kind,
-    feature, service, host and port: «Сервер сообщений WhatsApp e1 (порт 443)». English keeps
+    feature, service, host and port: «Сервер сообщений WhatsApp e1.whatsapp.net (порт 443)» (the
+whole host: a part of it, "web" or "api", would read as an English word). English keeps
     the catalog's own label when it has one (it is written in English)."""
     if tr.lang == "en" and check.label:
         return check.label
@@ -118,7 +109,6 @@ def check_label(check: Check, tr: Translator) -> str:
         template = "dns"
     else:
         template = f"server.{feature if feature in keys.FEATURES else 'network'}"
-        fields["host"] = _short_host(check.host)
     return tr.format(keys.check_label(template), **fields)
 
 

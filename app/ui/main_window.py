@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         margin = style.em(self, 1.0)
-        self.stack.setContentsMargins(margin, margin // 2, margin, margin)
+        self.stack.setContentsMargins(margin, margin // 2, margin, margin // 2)
 
         self.welcome.start.connect(self.start_check)
         self.checking.cancel.connect(self.cancel_check)

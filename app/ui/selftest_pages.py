@@ -9,10 +9,21 @@ icon and workaround list gets drawn. It is never shown to a user as a result.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
+from html import unescape
 
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from app.analysis.model import (
     Cause,
@@ -30,10 +41,10 @@ from app.core.events import CheckFinished, CheckStarted
 from app.core.model import Observation, Phase, Role
 from app.core.run import RunResult
 from app.core.system import InterfaceSnapshot
+from app.session import Outcome, check_code
 from app.ui.dialogs.error_dialog import ErrorDialog
 from app.ui.main_window import MainWindow
 from app.ui.models.checks_model import rows_for
-from app.session import Outcome, check_code
 
 PAGES: tuple[str, ...] = ("welcome", "checking", "results", "results-open", "results-network",
                           "details", "error")
@@ -85,7 +96,7 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
-def _grab(widget: QWidget) -> QImage:
+def _grab_image(widget: QWidget) -> QImage:
     _settle()
     return widget.grab().toImage()
 
@@ -106,16 +117,29 @@ def show_checking(window: MainWindow, catalog: Catalog) -> None:
     window.stack.setCurrentWidget(page)
 
 
+PageHook = Callable[[str, QWidget], None]
+
+
 def render_pages(window: MainWindow, catalog: Catalog,
-                 network: NetworkStatus = NetworkStatus.ONLINE) -> dict[str, QImage]:
-    """Draw every page (and the error dialog) in the current language; returns the images."""
+                 network: NetworkStatus = NetworkStatus.ONLINE,
+                 on_page: PageHook | None = None) -> dict[str, QImage]:
+    """Draw every page (and the error dialog) in the current language; returns the images.
+    ``on_page(name, widget)`` is called with each page as it is drawn (e.g. to read its
+    texts)."""
     images: dict[str, QImage] = {}
+
+    def _grab(widget: QWidget, name: str = "") -> QImage:
+        image = _grab_image(widget)
+        if on_page is not None and name:
+            on_page(name, widget)
+        return image
+
     window.welcome.set_notice_visible(True)
     window.stack.setCurrentWidget(window.welcome)
-    images["welcome"] = _grab(window)
+    images["welcome"] = _grab(window, "welcome")
 
     show_checking(window, catalog)
-    images["checking"] = _grab(window)
+    images["checking"] = _grab(window, "checking")
     window.checking.end()
 
     record = _outcome(synthetic_run(catalog), synthetic_diagnosis(network), catalog)
@@ -123,25 +147,25 @@ def render_pages(window: MainWindow, catalog: Catalog,
     window.results.show_record(record)
     window.details.set_rows(rows_for(record.run.observations, catalog))
     window.stack.setCurrentWidget(window.results)
-    images["results"] = _grab(window)
+    images["results"] = _grab(window, "results")
     window.results.cards["calls"].toggle.setChecked(True)
-    images["results-open"] = _grab(window)
+    images["results-open"] = _grab(window, "results-open")
     window.results.cards["calls"].toggle.setChecked(False)
 
     # the banner: mobile internet that lets only some Russian sites through
     limited = _outcome(record.run, synthetic_diagnosis(NetworkStatus.WHITELIST_ONLY), catalog)
     window.results.show_record(limited)
-    images["results-network"] = _grab(window)
+    images["results-network"] = _grab(window, "results-network")
     window.results.show_record(record)
 
     window.stack.setCurrentWidget(window.details)
-    images["details"] = _grab(window)
+    images["details"] = _grab(window, "details")
 
     dialog = ErrorDialog("ui.error.catalog",
                          "catalog default.toml: entry 'x' (check #3): port must be 1-65535",
                          window)
     dialog.show()
-    images["error"] = _grab(dialog)
+    images["error"] = _grab(dialog, "error")
     dialog.close()
     shiboken6.delete(dialog)  # now, not later: no half-dead dialog may get LanguageChange
     window.stack.setCurrentWidget(window.welcome)
@@ -160,3 +184,128 @@ def image_problem(image: QImage) -> str | None:
                 return None
     return "a blank, single-colour image"
 
+
+
+# -- what a page says, for the check that no English is left in a Russian rendering ----------
+
+_TAGS = re.compile(r"<[^>]+>")
+# Details' columns of raw data: the target (a URL or host:port), the failure id, the
+# system's own error text (as the operating system wrote it)
+_RAW_COLUMNS = ("ui.details.col.target", "ui.details.col.failure", "ui.details.col.detail")
+
+
+def _plain(text: str) -> str:
+    return unescape(_TAGS.sub(" ", text)).replace("&", "")
+
+
+def _table_texts(table: QTableView) -> list[tuple[str, str, bool]]:
+    from app.ui.models.checks_model import COLUMNS
+
+    model = table.model()
+    headers = [str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+               for c in range(model.columnCount())]
+    found = [("table header", h, True) for h in headers]
+    raw = {COLUMNS.index(k) for k in _RAW_COLUMNS}
+    for r in range(model.rowCount()):
+        found += [(f"table {headers[c]}", str(model.index(r, c).data()), True)
+                  for c in range(model.columnCount()) if c not in raw]
+    return found
+
+
+def _menu_texts(where: str, menu: object) -> list[tuple[str, str, bool]]:
+    if not isinstance(menu, QMenu):
+        return []
+    return [(f"{where} menu", _plain(a.text()), False) for a in menu.actions()]
+
+
+def page_texts(root: QWidget) -> list[tuple[str, str, bool]]:
+    """Every text a person can see on ``root``: (where, text, is_details). Labels, buttons,
+    the menu bar and its menus, button menus, and table headers and cells. Everything on a
+    page with the checks table (Details, for support staff) counts as Details."""
+    found: list[tuple[str, str, bool]] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if widget is not root and not widget.isVisibleTo(root):
+            continue
+        where = type(widget).__name__
+        if isinstance(widget, QLabel | QAbstractButton):
+            found.append((where, _plain(widget.text()), False))
+        if isinstance(widget, QAbstractButton):
+            found += _menu_texts(where, getattr(widget, "menu", lambda: None)())
+        elif isinstance(widget, QTableView):
+            found += _table_texts(widget)
+    if isinstance(root, MainWindow):
+        for action in root.menuBar().actions():
+            found.append(("menu bar", _plain(action.text()), False))
+            found += _menu_texts("menu bar", action.menu())
+    if any(details for _, _, details in found):
+        found = [(w, t, True) for w, t, _ in found]
+    return [(w, t, d) for w, t, d in found if t.strip()]
+
+
+def brand_words(catalog: Catalog) -> set[str]:
+    """Latin words of service names that have no Russian name (brands: Cloudflare, Quad9)."""
+    from app.i18n import translator
+    from app.knowledge.names import service_name
+
+    ru = translator("ru")
+    words: set[str] = set()
+    for check in catalog.checks:
+        shown = service_name(check.service, ru)
+        words |= set(re.findall(r"[A-Za-z][A-Za-z0-9]*", shown))
+    return words
+
+
+def english_in_russian(window: MainWindow, catalog: Catalog) -> list[str]:
+    """Draw every page in Russian and list the Latin words outside the allowed names (and,
+    in Details, the glossary's technical words): "page: where: word in «text»"."""
+    from app.knowledge.latin import latin_words
+    from app.ui import language
+
+    previous = language.current().lang
+    window.set_language("ru")
+    allowed = brand_words(catalog)
+    found: list[str] = []
+
+    def read(page: str, widget: QWidget) -> None:
+        for where, text, details in page_texts(widget):
+            for word in latin_words(text, allowed, details=details):
+                found.append(f"{page}: {where}: {word} in «{text.strip()[:80]}»")
+
+    try:
+        for network in (NetworkStatus.ONLINE,):
+            render_pages(window, catalog, network, on_page=read)
+    finally:
+        window.set_language(previous)
+    return list(dict.fromkeys(found))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m app.ui.selftest_pages --english-in-russian``: exit 1 and list every Latin
+    word left in a Russian rendering of the window (run by check_translations, make lint)."""
+    import os
+    import sys
+    import tempfile
+
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["--english-in-russian"]:
+        print("usage: python -m app.ui.selftest_pages --english-in-russian", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("CONNCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="conncheck-latin-"))
+    from app.session import Options, prepare
+    from app.ui.app import create_window
+    from app.ui.settings import Settings
+
+    catalog = prepare(Options())
+    window = create_window("ru", settings=Settings(notice_seen=True))
+    window.resize(1000, 760)
+    window.show()
+    found = english_in_russian(window, catalog)
+    window.close()
+    for line in found:
+        print(line)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

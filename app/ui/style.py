@@ -176,7 +176,7 @@ def primary_button(button: QAbstractButton) -> None:
     button.setObjectName("primary")
     button.setStyleSheet(PRIMARY_QSS)
     set_font(button, LARGE, bold=True)
-    button.setMinimumHeight(em(button, 2.0))
+    button.setMinimumHeight(em(button, 1.8))
 
 
 def quiet_button(button: QAbstractButton, cls: str = "QPushButton") -> None:

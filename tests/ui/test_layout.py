@@ -1,0 +1,127 @@
+"""Answer first (issue 16): on a 1366×768 laptop, at normal and at 150 % text, the results
+page shows without scrolling the three features — each sentence, each service's label and
+the one action — the steps said once for everything, the code strip and «Проверить снова».
+
+The window is the size a maximised window has on such a screen (the taskbar and the title
+bar taken off); 150 % text is the application font at 1.5×, as Windows' "Make text bigger"
+gives it. A card's rectangle must lie inside the scroll area's viewport, with nothing to
+scroll to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.analysis.model import NetworkStatus
+from app.session import Options, prepare
+
+MAXIMISED_1366x768 = (1366, 768 - 40 - 31)  # the taskbar, the title bar
+# 150 % display scaling on the same screen: Qt sees 1366/1.5 × 768/1.5 logical pixels
+SCALED_150_LOGICAL = (910, 512 - 27 - 21)
+
+
+@pytest.fixture
+def text_scale(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    saved = QApplication.font()
+    yield
+    QApplication.setFont(saved)
+
+
+def _results(qtbot, size: tuple[int, int], scale: float,  # type: ignore[no-untyped-def]
+             network: NetworkStatus = NetworkStatus.ONLINE, lang: str = "ru"):
+    from app.ui import selftest_pages as pages
+    from app.ui import style
+    from app.ui.app import create_window
+    from app.ui.settings import Settings
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = style.body_font(app.font())
+    font.setPointSizeF(style.BODY_MIN_PT * scale)
+    app.setFont(font)
+    window = create_window(lang, settings=Settings(notice_seen=True))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    catalog = prepare(Options())
+    record = pages._outcome(pages.synthetic_run(catalog), pages.synthetic_diagnosis(network),
+                            catalog)
+    window.record = record
+    window.results.show_record(record)
+    window.stack.setCurrentWidget(window.results)
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def _rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
+    return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
+
+
+def _inside(widget: QWidget, ancestor: QWidget) -> bool:
+    return ancestor.rect().contains(_rect_in(widget, ancestor))
+
+
+@pytest.mark.parametrize(("size", "scale"), [
+    (MAXIMISED_1366x768, 1.0),
+    (MAXIMISED_1366x768, 1.5),
+    (SCALED_150_LOGICAL, 1.0),
+], ids=["1366x768", "1366x768-150%-text", "1366x768-150%-scaling"])
+def test_the_whole_answer_is_visible_without_scrolling(qtbot, text_scale, size, scale):  # type: ignore[no-untyped-def]
+    window = _results(qtbot, size, scale)
+    page = window.results
+    viewport = page.area.viewport()
+    assert page.area.verticalScrollBar().maximum() == 0, "the answer needs scrolling"
+    for name, card in page.cards.items():
+        assert card.isVisible(), name
+        assert _inside(card, viewport), f"{name} card is cut off: {_rect_in(card, viewport)}"
+        for part in (card.title, card.services):
+            assert part.isVisible() and _inside(part, viewport), (name, part.text())
+    # the one action where there is something to do, and none on the card that works
+    assert page.cards["calls"].action.isVisible()
+    assert page.cards["messages"].action.isVisible()
+    assert not page.cards["maps"].action.isVisibleTo(page)
+    assert not page.cards["maps"].toggle.isVisibleTo(page)
+    assert page.common.isVisible() and _inside(page.common, viewport)
+    # the connection in one line, the primary button and the code strip on screen
+    assert not page.banner.text.isVisibleTo(page)
+    for widget in (page.banner.title, page.again_button, page.code, page.more_button):
+        assert widget.isVisible() and _inside(widget, window), widget
+    assert page.banner.title.height() < 2 * page.banner.title.fontMetrics().lineSpacing()
+
+
+def test_sentences_are_whole_and_labels_agree_with_nothing(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    page = _results(qtbot, MAXIMISED_1366x768, 1.0).results
+    assert page.cards["calls"].title.text() == "Звонки в WhatsApp и Telegram заблокированы"
+    assert page.cards["maps"].title.text() == "Карты работают"
+    assert page.cards["calls"].services.accessibleName() == (
+        "WhatsApp — блокировка · Telegram — блокировка · Signal — в порядке")
+    assert page.cards["calls"].action.text() == "→ Позвоните через Signal: там звонки работают"
+    assert page.banner.title.text() == "Подключение к интернету работает."
+
+
+def test_steps_for_everything_are_said_once(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    page = _results(qtbot, MAXIMISED_1366x768, 1.0).results
+    other_network = "попробуйте другую сеть"
+    assert other_network in page.common.text()
+    for card in page.cards.values():
+        card.toggle.setChecked(card.has_more())
+        assert "другую сеть" not in card.more.text().lower()
+        assert "другую сеть" not in card.action.text().lower()
+
+
+def test_a_limited_connection_is_the_answer_with_its_steps_first(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    window = _results(qtbot, MAXIMISED_1366x768, 1.5, NetworkStatus.WHITELIST_ONLY)
+    page = window.results
+    assert page.banner.title.text() == "Работают только некоторые российские сайты"
+    steps = page.banner.text
+    assert steps.isVisible() and "Что можно сделать" in steps.text()
+    viewport = page.area.viewport()
+    assert _rect_in(steps, viewport).top() >= 0  # the steps start on screen, above the cards
+    assert _rect_in(steps, viewport).top() < _rect_in(page.cards["calls"], viewport).top()
+    # the cards say what does not work, but their own actions give way to the connection's
+    assert all(not card.action.isVisibleTo(page) for card in page.cards.values())
