@@ -279,19 +279,76 @@ def english_in_russian(window: MainWindow, catalog: Catalog) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# A maximised window on a 1366×768 laptop (taskbar and title bar taken off), at normal and at
+# 150 % text: the sizes the answer must fit without scrolling (tests/ui/test_layout.py).
+LAPTOP = (1366, 768 - 40 - 31)
+TEXT_SCALES = {"100": 1.0, "150": 1.5}
+
+
+def laptop_shots(out: str, scaled: bool = False) -> list[str]:
+    """The results page as a 1366×768 laptop shows it, at 100 % and 150 % text, in both
+    languages, light and dark (and a limited connection): PNG files in ``out``. ``scaled``:
+    run under QT_SCALE_FACTOR=1.5 instead (150 % display scaling), normal text only."""
+    from pathlib import Path
+
+    from app.session import Options, prepare
+    from app.ui import style
+    from app.ui.app import application, create_window
+    from app.ui.settings import Settings
+
+    app = application()
+    catalog = prepare(Options())
+    written: list[str] = []
+    size = (round(LAPTOP[0] / 1.5), round(LAPTOP[1] / 1.5)) if scaled else LAPTOP
+    scales = {"scaled150": 1.0} if scaled else TEXT_SCALES
+    for theme in ("light", "dark"):
+        for text, scale in scales.items():
+            style.apply(app, dark=theme == "dark")
+            font = style.body_font(app.font())
+            font.setPointSizeF(style.BODY_MIN_PT * scale)
+            app.setFont(font)
+            window = create_window("ru", settings=Settings(notice_seen=True))
+            style.apply(app, dark=theme == "dark")
+            window.resize(*size)
+            window.show()
+            for lang in ("ru", "en"):
+                window.set_language(lang)
+                for network, name in ((NetworkStatus.ONLINE, "results"),
+                                      (NetworkStatus.WHITELIST_ONLY, "results-network")):
+                    record = _outcome(synthetic_run(catalog), synthetic_diagnosis(network),
+                                      catalog)
+                    window.record = record
+                    window.results.show_record(record)
+                    window.stack.setCurrentWidget(window.results)
+                    path = Path(out) / f"{name}-1366x768-{text}-{lang}-{theme}.png"
+                    _grab_image(window).save(str(path))
+                    written.append(str(path))
+            window.close()
+            shiboken6.delete(window)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m app.ui.selftest_pages --english-in-russian``: exit 1 and list every Latin
-    word left in a Russian rendering of the window (run by check_translations, make lint)."""
+    word left in a Russian rendering of the window (run by check_translations, make lint).
+    ``--laptop DIR``: the results page at 1366×768, 100 % and 150 % text, into DIR (with
+    QT_SCALE_FACTOR=1.5: at 150 % display scaling)."""
     import os
     import sys
     import tempfile
 
     args = sys.argv[1:] if argv is None else argv
-    if args != ["--english-in-russian"]:
-        print("usage: python -m app.ui.selftest_pages --english-in-russian", file=sys.stderr)
-        return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("CONNCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="conncheck-latin-"))
+    os.environ.setdefault("CONNCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="conncheck-pages-"))
+    if len(args) == 2 and args[0] == "--laptop":
+        scaled = os.environ.get("QT_SCALE_FACTOR") == "1.5"
+        for path in laptop_shots(args[1], scaled):
+            print(path)
+        return 0
+    if args != ["--english-in-russian"]:
+        print("usage: python -m app.ui.selftest_pages --english-in-russian | --laptop DIR",
+              file=sys.stderr)
+        return 2
     from app.session import Options, prepare
     from app.ui.app import create_window
     from app.ui.settings import Settings
