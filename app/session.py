@@ -79,11 +79,11 @@ def prepare(options: Options) -> Catalog:
         raise CallOptionsProblem(str(exc)) from exc
 
 
-def check_code(diagnosis: Diagnosis) -> str | None:
-    """The grouped check code, or None if the encoder failed (a bug: logged, never raised —
-    the results are worth more than the code)."""
+def check_code(diagnosis: Diagnosis, started_at: dt.datetime | None = None) -> str | None:
+    """The grouped check code of a run that started at ``started_at``, or None if the encoder
+    failed (a bug: logged, never raised — the results are worth more than the code)."""
     try:
-        return encode(diagnosis)
+        return encode(diagnosis, started_at)
     except Exception:
         logger.exception("check code could not be encoded")
         return None
@@ -120,7 +120,8 @@ def conclude(run: RunResult, catalog: Catalog, *, features: Sequence[str] | None
                          date=run.started_at.date())
     timing = None if progressive is None else progressive.timing(
         diagnosis, run.duration_s, sequential=run.sequential, stopped_early=run.stopped_early)
-    return Outcome(run, catalog, diagnosis, check_code(diagnosis), timing, wanted)
+    return Outcome(run, catalog, diagnosis, check_code(diagnosis, run.started_at), timing,
+                   wanted)
 
 
 class Session:

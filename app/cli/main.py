@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run the checks one after another (for benchmarks; much slower)")
 
     decode = sub.add_parser("decode", help="explain a check code read out by a user")
-    decode.add_argument("code", nargs="+", help="the code, e.g. 7KQ2-9XJ4-M1R")
+    decode.add_argument("code", nargs="+", help="the code, e.g. 0431-4106-4333-9134-8576-0186")
     decode.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
 
     history = sub.add_parser("history", help="list earlier checks on this computer")

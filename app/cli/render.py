@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -16,18 +17,44 @@ from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge import explain
 
-WIDTH = 78
+MIN_WIDTH = 40
+MAX_WIDTH = 100  # longer lines are hard to read, however wide the terminal
+
+
+def width() -> int:
+    """The width to wrap to: the terminal's (``COLUMNS`` when set, 80 when not a terminal),
+    one column short of it so a full line does not wrap by itself, within 40..100."""
+    columns = shutil.get_terminal_size((80, 24)).columns - 1
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
 def feature_name(feature: str, tr: Translator) -> str:
     return explain.feature_name(feature, tr)
 
 
-def wrap(text: str, indent: str = "") -> str:
+def wrap(text: str, indent: str = "", hanging: str | None = None) -> str:
+    """Each paragraph of ``text`` filled to the terminal's width; never breaks a word or an
+    id (``dns_nxdomain``) across lines. ``hanging``: the indent of a paragraph's later lines
+    (default: ``indent``)."""
+    later = indent if hanging is None else hanging
     return "\n".join(
-        textwrap.fill(para, WIDTH, initial_indent=indent, subsequent_indent=indent)
+        textwrap.fill(para, width(), initial_indent=indent, subsequent_indent=later,
+                      break_long_words=False, break_on_hyphens=False)
         for para in text.split("\n") if para.strip()
     )
+
+
+def wrap_block(text: str) -> str:
+    """A multi-line text (blank lines kept) wrapped line by line; a "• " line hangs."""
+    out = []
+    for line in text.split("\n"):
+        if not line.strip():
+            out.append("")
+        elif line.startswith("• "):
+            out.append(wrap(line, hanging="  "))
+        else:
+            out.append(wrap(line))
+    return "\n".join(out)
 
 
 def notice(catalog: Catalog, tr: Translator) -> str:
@@ -125,38 +152,17 @@ def write_report(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translato
 
 
 def decode(text: str, tr: Translator) -> int:
-    from app.report.code import CodeError
-    from app.report.code import decode as decode_code
+    """``conncheck decode``: what the code says (with the time of the check, and the ids of
+    its main causes for support staff), or one plain line on why it cannot be read."""
+    from app.report.code import CodeError, read
+    from app.report.decoded_text import code_error_text, decoded_text
 
     try:
-        diagnosis = decode_code(text)
+        decoded = read(text)
     except CodeError as exc:
-        print(tr.gettext(f"cli.code_error.{exc.reason.value}"), file=sys.stderr)
+        print(wrap(code_error_text(exc, tr)), file=sys.stderr)
         return exit_codes.USAGE
-    from app.knowledge import format_date
-
-    print(tr.format("cli.decoded_header", date=format_date(diagnosis.date, tr)))
-    print()
-    network = explain.explain_network(diagnosis.network, tr)
-    print(f"{tr.gettext('term.network')}: {explain.status_word(diagnosis.network.status, tr)}")
-    if diagnosis.network.status != NetworkStatus.ONLINE:
-        print(wrap(network.headline, "  "))
-    for feature in diagnosis.features:
-        card = explain.explain_feature(feature, diagnosis, tr)
-        print()
-        print(f"{explain.feature_name(feature.feature, tr)} — "
-              f"{explain.verdict_word(feature.verdict, tr)}")
-        print(wrap(card.headline, "  "))
-        for service in feature.services:
-            print(wrap(explain.service_line(service, feature.feature, tr), "  • "))
-    # The code carries the check's two main causes, not which feature they came from.
-    main = diagnosis.network.causes
-    if main:
-        print()
-        print(tr.gettext("cli.main_causes"))
-        for cause in main:
-            print(wrap(f"{explain.explain_cause(cause.id, tr).headline} ({cause.id.value})",
-                        "  • "))
+    print(wrap_block(decoded_text(decoded.diagnosis, tr, decoded.time, cause_ids=True)))
     return exit_codes.OK
 
 

@@ -1,27 +1,31 @@
-"""The check code: a 14-character summary of a diagnosis that a person can read out or text.
+"""The check code: a summary of one check that a person can read out over the phone or text.
 
 Support runs ``conncheck decode CODE`` and gets the diagnosis back, with no server involved.
-The format (version 1) is specified in docs/code.md; the short version:
+Both formats are specified in docs/code.md; the short version:
 
-* 12 data characters carry one mixed-radix number (network status, the three feature
-  verdicts, the verdicts of 11 fixed service slots, the two main causes, the day of the check
-  within a 1024-day window, the catalog's month as an age in months).
-* 2 check characters make the code a Reed–Solomon codeword over GF(32). Any one or two wrong
-  characters — every single substitution, every transposition — are always caught, so a
-  mistyped code is reported as such and never decoded into somebody else's diagnosis.
-* The format version is implicit and costs no bits: version 1 is "14 characters, number below
-  ``PAYLOAD_LIMIT``". The numbers above it, and every other length, are left to later
-  versions, which this decoder recognises (valid check characters) as "from a newer app".
-* Crockford base32 alphabet; decoding forgives case, spaces, dashes, O/I/L and the Cyrillic
-  letters that look like Latin ones (a Russian keyboard layout).
+* **Version 2** (made by every run now): 24 digits in six groups of four,
+  ``0431-4106-4333-9134-8576-0186``. 21 data digits carry one mixed-radix number (network
+  status, the three feature verdicts, the verdicts of 11 fixed service slots, the two main
+  causes, the minute the check started within a 640-day window, the catalog's month as an
+  age in months); 3 check digits make the code a word of a distance-3 code over GF(23), so
+  any one or two wrong digits — every misheard digit, every swap — are always caught, and a
+  single slip is located (:attr:`CodeError.groups` names its group).
+* **Version 1** (older apps): 14 Crockford base32 characters, 2 Reed–Solomon check characters
+  over GF(32). Still decoded, unchanged; :func:`encode_v1` still makes them for tests.
+* The version is told by the shape: digits only and not 14 long → version 2; otherwise
+  version 1. Numbers above each version's payload limit are left to later versions.
+* Decoding forgives case, spaces, dashes, O/I/L and the Cyrillic letters that look like
+  Latin ones (a Russian keyboard layout).
 
-The code is lossy by design; :func:`project` is exactly what survives a round trip.
+The code is lossy by design; :func:`project` is exactly what survives a round trip (and the
+version-2 code keeps the minute the check started, :attr:`Decoded.time`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from app.analysis.model import (
@@ -133,9 +137,13 @@ class CodeProblem(StrEnum):
 class CodeError(ValueError):
     """A code that cannot be decoded. ``reason`` says why; ``str()`` is for logs, not users."""
 
-    def __init__(self, reason: CodeProblem, detail: str = "") -> None:
+    def __init__(self, reason: CodeProblem, detail: str = "", *, version: int = 1,
+                 length: int = 0, groups: tuple[int, ...] = ()) -> None:
         self.reason = reason
         self.detail = detail
+        self.version = version  # the format the text looked like (2: digits only)
+        self.length = length  # how many characters were typed (separators not counted)
+        self.groups = groups  # version 2: where the slip most likely is (1-based groups)
         super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
 
 
@@ -343,8 +351,11 @@ def _digits(diagnosis: Diagnosis) -> list[int]:
     return digits
 
 
-def encode(diagnosis: Diagnosis) -> str:
-    """The check code of ``diagnosis``, grouped for reading: ``XXXX-XXXX-XXXX-XX``."""
+def encode_v1(diagnosis: Diagnosis) -> str:
+    """The version-1 code of ``diagnosis``, grouped: ``XXXX-XXXX-XXXX-XX``.
+
+    Runs no longer make these (:func:`encode` makes version 2); kept so that tests and
+    fixtures can make the codes people still have."""
     number = 0
     for digit, radix in zip(reversed(_digits(diagnosis)), reversed(_RADIXES), strict=True):
         number = number * radix + digit
@@ -370,11 +381,20 @@ def _symbols(text: str) -> list[int]:
     return [ALPHABET.index(ch) for ch in code]
 
 
-def _unpack(number: int, today: dt.date) -> Diagnosis:
+def _split(number: int, radixes: tuple[int, ...]) -> list[int]:
+    """A mixed-radix number back into its fields, least significant first."""
     digits = []
-    for radix in _RADIXES:
+    for radix in radixes:
         number, digit = divmod(number, radix)
         digits.append(digit)
+    return digits
+
+
+_TIME_FIELD = len(_RADIXES) - 2  # the date (version 1) or the minute (version 2)
+
+
+def _diagnosis_from(digits: list[int], day: dt.date) -> Diagnosis:
+    """The diagnosis the fields carry; the time field was read by the caller (``day``)."""
     it = iter(digits)
     status = NETWORK_V1[next(it)]
     verdicts = [VERDICTS_V1[next(it)] for _ in FEATURES]
@@ -387,12 +407,8 @@ def _unpack(number: int, today: dt.date) -> Diagnosis:
             if state
         )
     causes = _CAUSE_SETS[next(it)]
-    offset = next(it)
+    next(it)  # the time field
     age = next(it)
-    # The latest day not after tomorrow (clocks and time zones differ) with this offset.
-    latest = (today + dt.timedelta(days=1) - EPOCH).days
-    days = latest - ((latest - offset) % DATE_WINDOW)
-    day = EPOCH + dt.timedelta(days=days)
     return Diagnosis(
         network=NetworkResult(status=status, causes=tuple(Cause(id=CAUSES_V1[i]) for i in causes)),
         features=tuple(
@@ -404,14 +420,20 @@ def _unpack(number: int, today: dt.date) -> Diagnosis:
     )
 
 
-def decode(text: str, today: dt.date | None = None) -> Diagnosis:
-    """The diagnosis a code carries (see :func:`project`), or :class:`CodeError`.
+def _unpack(number: int, today: dt.date) -> Diagnosis:
+    digits = _split(number, _RADIXES)
+    offset = digits[_TIME_FIELD]
+    # The latest day not after tomorrow (clocks and time zones differ) with this offset.
+    latest = (today + dt.timedelta(days=1) - EPOCH).days
+    days = latest - ((latest - offset) % DATE_WINDOW)
+    return _diagnosis_from(digits, EPOCH + dt.timedelta(days=days))
 
-    ``today`` anchors the 1024-day date window (default: the local date); a code decodes to
-    the right day from the day before its check until ~2.8 years after it. The reason of a
-    :class:`CodeError` is decided in this order: characters, check characters, version.
-    """
-    symbols = _symbols(text)
+
+def _decode_v1(symbols: list[int], today: dt.date) -> Diagnosis:
+    """A version-1 code (already split into symbols), or :class:`CodeError`.
+
+    The reason of an error is decided in this order: characters (done by the caller), check
+    characters, version."""
     if not _valid(symbols) or not MIN_FUTURE_LENGTH <= len(symbols) <= MAX_FUTURE_LENGTH:
         if len(symbols) == LENGTH:
             raise CodeError(CodeProblem.TYPO, "check characters do not match")
@@ -423,4 +445,207 @@ def decode(text: str, today: dt.date | None = None) -> Diagnosis:
         number = (number << 5) | symbol
     if number >= PAYLOAD_LIMIT:
         raise CodeError(CodeProblem.UNKNOWN_VERSION, "number above the version-1 range")
-    return _unpack(number, today or dt.date.today())
+    return _unpack(number, today)
+
+
+# ── Version 2: digits only, made for the phone ──────────────────────────────────────────
+# 24 digits in six groups of four: 21 data digits (one decimal number: the version-1 fields,
+# with the minute of the check instead of the day) and 3 check digits. Every word, read as a
+# vector over GF(23), must satisfy H·w = 0, where H has a column for each position i:
+# (1, i) for i = 0..21, 2·(1, 22) for i = 22, 3·(0, 1) for i = 23. The 24 columns are the 24
+# points of the projective line over GF(23), pairwise independent, so the code has minimum
+# distance 3 over GF(23) and so over digits: an error that touches one or two positions
+# changes the word by e with at most two entries in ±1..±9 (nonzero mod 23), and H·e ≠ 0.
+# The three check digits (positions 21–23) can reach every one of the 529 syndromes; the
+# encoder takes the smallest such triple, and a word is valid only with that very triple
+# (a random 24-digit string passes with probability 1/1000).
+VERSION_V2 = 2
+DIGITS_V2 = 24
+DATA_DIGITS_V2 = 21
+CHECK_DIGITS_V2 = DIGITS_V2 - DATA_DIGITS_V2
+GROUP_V2 = 4
+EPOCH_V2 = dt.datetime(2025, 1, 1)  # wall-clock time of the checking computer
+TIME_WINDOW_V2 = 640 * 24 * 60  # minutes: a code decodes to the right minute for ~21 months
+_P = 23
+_COLUMNS_V2: tuple[tuple[int, int], ...] = (
+    *((1, i) for i in range(22)),
+    (2, (2 * 22) % _P),
+    (0, 3),
+)
+_RADIXES_V2: tuple[int, ...] = (
+    (*_RADIXES[:_TIME_FIELD], TIME_WINDOW_V2, *_RADIXES[_TIME_FIELD + 1:])
+)
+PAYLOAD_LIMIT_V2 = _product(_RADIXES_V2)
+assert PAYLOAD_LIMIT_V2 <= 10**DATA_DIGITS_V2, "version-2 fields must fit in 21 digits"
+
+
+def _syndrome(digits: list[int] | tuple[int, ...]) -> tuple[int, int]:
+    s1 = s2 = 0
+    for digit, (a, b) in zip(digits, _COLUMNS_V2, strict=False):
+        s1 += digit * a
+        s2 += digit * b
+    return s1 % _P, s2 % _P
+
+
+def _check_table() -> dict[tuple[int, int], tuple[int, int, int]]:
+    """For each syndrome the data leave, the smallest check triple that cancels it."""
+    table: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for n in range(10**CHECK_DIGITS_V2):
+        triple = (n // 100, n // 10 % 10, n % 10)
+        s1, s2 = _syndrome((0,) * DATA_DIGITS_V2 + triple)
+        table.setdefault(((-s1) % _P, (-s2) % _P), triple)
+    assert len(table) == _P * _P, "the check digits must reach every syndrome"
+    return table
+
+
+_CHECKS_V2 = _check_table()
+
+
+def _valid_v2(digits: list[int]) -> bool:
+    if len(digits) != DIGITS_V2:
+        return False
+    data, checks = digits[:DATA_DIGITS_V2], tuple(digits[DATA_DIGITS_V2:])
+    return _CHECKS_V2[_syndrome(data)] == checks
+
+
+def seal_v2(data: str) -> str:
+    """21 data digits plus their 3 check digits, ungrouped (tests, fixtures)."""
+    if len(data) != DATA_DIGITS_V2 or not data.isdigit() or not data.isascii():
+        raise ValueError("data must be 21 digits")
+    checks = _CHECKS_V2[_syndrome([int(ch) for ch in data])]
+    return data + "".join(str(d) for d in checks)
+
+
+def group_v2(code: str) -> str:
+    """``123456789012345678901234`` → ``1234-5678-9012-3456-7890-1234``."""
+    return group(code, GROUP_V2)
+
+
+def _minute(at: dt.datetime) -> int:
+    """Minutes since the version-2 epoch, on the checking computer's wall clock."""
+    wall = at.replace(tzinfo=None, second=0, microsecond=0)
+    return int((wall - EPOCH_V2).total_seconds()) // 60
+
+
+def encode(diagnosis: Diagnosis, at: dt.datetime | None = None) -> str:
+    """The check code (version 2) of a run that started at ``at``: 24 digits in groups of 4.
+
+    ``at`` is read on the wall clock it carries (its time zone is dropped: the decoder shows
+    the time the person saw); without it, midnight of the diagnosis's date (tests)."""
+    when = at if at is not None else dt.datetime.combine(diagnosis.date, dt.time())
+    fields = _digits(replace(diagnosis, date=when.date()))
+    fields[_TIME_FIELD] = _minute(when) % TIME_WINDOW_V2
+    number = 0
+    for digit, radix in zip(reversed(fields), reversed(_RADIXES_V2), strict=True):
+        number = number * radix + digit
+    return group_v2(seal_v2(f"{number:0{DATA_DIGITS_V2}d}"))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a code says: the diagnosis (see :func:`project`), and when the check ran."""
+
+    diagnosis: Diagnosis
+    version: int
+    time: dt.datetime | None = None  # to the minute (version 2); None: only the day is known
+
+
+def _group_of(position: int) -> int:
+    return position // GROUP_V2 + 1
+
+
+def _typo_groups(digits: list[int]) -> tuple[int, ...]:
+    """Where a 24-digit code that fails the check was most likely misheard (1-based groups).
+
+    One wrong digit is the likeliest slip: at most one digit can be changed to give a valid
+    code (the code's distance is 3), and its group is returned. Failing that, two neighbours
+    swapped: the groups of every swap that gives a valid code. Empty when no single slip
+    explains the text."""
+    for i in range(DIGITS_V2):
+        for digit in range(10):
+            if digit != digits[i] and _usable_v2([*digits[:i], digit, *digits[i + 1 :]]):
+                return (_group_of(i),)
+    found: list[int] = []
+    for i in range(DIGITS_V2 - 1):
+        if digits[i] != digits[i + 1]:
+            swapped = [*digits[:i], digits[i + 1], digits[i], *digits[i + 2 :]]
+            if _usable_v2(swapped):
+                found += [_group_of(i), _group_of(i + 1)]
+    return tuple(dict.fromkeys(found))
+
+
+def _length_groups(digits: list[int]) -> tuple[int, ...]:
+    """For a code one digit short or long: the groups where adding or dropping one digit
+    gives a valid code (1-based, in the full code's grouping)."""
+    found: list[int] = []
+    if len(digits) == DIGITS_V2 - 1:
+        for i in range(DIGITS_V2):
+            for digit in range(10):
+                if _usable_v2([*digits[:i], digit, *digits[i:]]):
+                    found.append(_group_of(i))
+    elif len(digits) == DIGITS_V2 + 1:
+        for i in range(len(digits)):
+            if _usable_v2(digits[:i] + digits[i + 1 :]):
+                found.append(_group_of(min(i, DIGITS_V2 - 1)))
+    return tuple(dict.fromkeys(found))
+
+
+def _number_v2(digits: list[int]) -> int:
+    return int("".join(str(d) for d in digits[:DATA_DIGITS_V2]))
+
+
+def _usable_v2(digits: list[int]) -> bool:
+    return _valid_v2(digits) and _number_v2(digits) < PAYLOAD_LIMIT_V2
+
+
+def _decode_v2(digits: list[int], now: dt.datetime) -> Decoded:
+    if len(digits) != DIGITS_V2:
+        raise CodeError(CodeProblem.WRONG_LENGTH, f"{len(digits)} digits, expected {DIGITS_V2}",
+                        version=VERSION_V2, length=len(digits), groups=_length_groups(digits))
+    if not _valid_v2(digits):
+        raise CodeError(CodeProblem.TYPO, "check digits do not match", version=VERSION_V2,
+                        length=len(digits), groups=_typo_groups(digits))
+    number = _number_v2(digits)
+    if number >= PAYLOAD_LIMIT_V2:
+        raise CodeError(CodeProblem.UNKNOWN_VERSION, "number above the version-2 range",
+                        version=VERSION_V2, length=len(digits))
+    fields = _split(number, _RADIXES_V2)
+    offset = fields[_TIME_FIELD]
+    # The latest minute not after this time tomorrow (clocks and time zones differ).
+    latest = _minute(now + dt.timedelta(days=1))
+    minutes = latest - ((latest - offset) % TIME_WINDOW_V2)
+    when = EPOCH_V2 + dt.timedelta(minutes=minutes)
+    return Decoded(_diagnosis_from(fields, when.date()), VERSION_V2, when)
+
+
+def read(text: str, now: dt.datetime | dt.date | None = None) -> Decoded:
+    """What a typed code says, or :class:`CodeError`. Both formats are read:
+
+    * version 2 — digits only, 24 of them (any other number of digits but 14 is a version-2
+      code with a digit missing or extra);
+    * version 1 — 14 letters and digits (Crockford base32; an all-digit 14 is version 1 too).
+
+    ``now`` anchors the time window (default: now, local time); a date means the end of it.
+    """
+    if now is None:
+        anchor = dt.datetime.now()
+    elif isinstance(now, dt.datetime):
+        anchor = now.replace(tzinfo=None)
+    else:
+        anchor = dt.datetime.combine(now, dt.time(23, 59))
+    code = normalize(text)
+    if code.isdigit() and code.isascii() and len(code) != LENGTH:
+        return _decode_v2([int(ch) for ch in code], anchor)
+    letters = [ch for ch in code if not (ch.isdigit() and ch.isascii())]
+    if abs(len(code) - DIGITS_V2) <= 1 and len(letters) <= 2:
+        # A digit code with a letter or two in it: a slip, not a version-1 code.
+        raise CodeError(CodeProblem.BAD_CHARACTERS, "".join(sorted(set(letters))),
+                        version=VERSION_V2, length=len(code))
+    return Decoded(_decode_v1(_symbols(text), anchor.date()), VERSION)
+
+
+def decode(text: str, today: dt.datetime | dt.date | None = None) -> Diagnosis:
+    """The diagnosis a code carries (see :func:`project`), or :class:`CodeError`.
+
+    :func:`read` also gives the version and the time of the check."""
+    return read(text, today).diagnosis

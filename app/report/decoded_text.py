@@ -8,20 +8,31 @@ being shown as network causes, and every registry slot is listed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from app.analysis.model import Diagnosis, NetworkStatus
 from app.i18n import Translator
 from app.knowledge import explain
 from app.knowledge.names import format_date, service_name
-from app.report.code import SERVICE_SLOTS_V1, CodeError
+from app.report.code import DIGITS_V2, SERVICE_SLOTS_V1, VERSION_V2, CodeError, CodeProblem
 
 
-def decoded_text(diagnosis: Diagnosis, tr: Translator) -> str:
-    """The whole decoded diagnosis as text: date, network, features, main causes."""
+def when_text(date: dt.date, time: dt.datetime | None, tr: Translator) -> str:
+    """"Check of 23 November 2026, 18:04 (…)" — or the day alone for a version-1 code."""
+    if time is None:
+        return tr.format("code.date", date=format_date(date, tr))
+    return tr.format("code.date_time", date=format_date(time.date(), tr), time=f"{time:%H:%M}")
+
+
+def decoded_text(diagnosis: Diagnosis, tr: Translator, time: dt.datetime | None = None, *,
+                 cause_ids: bool = False) -> str:
+    """The whole decoded diagnosis as text: date and time, network, features, main causes.
+
+    ``cause_ids`` adds each cause's id for support staff (the terminal's ``decode``)."""
     causes = diagnosis.network.causes
     plain = replace(diagnosis, network=replace(diagnosis.network, causes=()))
-    out = [tr.format("code.date", date=format_date(plain.date, tr))]
+    out = [when_text(plain.date, time, tr)]
     if plain.catalog_version:
         out.append(tr.format("code.catalog_month", month=plain.catalog_version))
     status = plain.network.status
@@ -41,13 +52,28 @@ def decoded_text(diagnosis: Diagnosis, tr: Translator) -> str:
         ]
     if causes:
         out += ["", f"{tr.gettext('code.main_causes')}:"]
-        out += [f"• {tr.gettext(f'cause.{c.id.value}.headline')}" for c in causes]
+        out += [f"• {tr.gettext(f'cause.{c.id.value}.headline')}"
+                + (f" ({c.id.value})" if cause_ids else "") for c in causes]
     out += ["", tr.gettext("support.decode.lossy")]
     return "\n".join(out)
 
 
 def code_error_text(error: CodeError, tr: Translator) -> str:
-    """Why a typed code cannot be read, in plain words (never a guess at a diagnosis)."""
-    if error.reason.value == "bad_characters":
+    """Why a typed code cannot be read, in plain words (never a guess at a diagnosis); for a
+    digit code, also the group where the slip most likely is."""
+    if error.reason is CodeProblem.BAD_CHARACTERS:
         return tr.format("code.error.bad_characters", chars=" ".join(error.detail))
-    return tr.gettext(f"code.error.{error.reason.value}")
+    if error.version != VERSION_V2:
+        return tr.gettext(f"code.error.{error.reason.value}")
+    if error.reason is CodeProblem.WRONG_LENGTH:
+        text = tr.format("code.error.digits_wrong_length", count=error.length, expected=DIGITS_V2)
+    elif error.reason is CodeProblem.TYPO:
+        text = tr.gettext("code.error.digits_typo")
+    else:
+        return tr.gettext(f"code.error.{error.reason.value}")
+    if len(error.groups) == 1:
+        text += " " + tr.format("code.error.where_one", group=error.groups[0])
+    elif len(error.groups) == 2:
+        first, second = sorted(error.groups)
+        text += " " + tr.format("code.error.where_two", first=first, second=second)
+    return text

@@ -17,7 +17,7 @@ from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge.explain import explain_feature, explain_network
 
-SCHEMA = 2  # 2: adds "timing" and the cause "proxy_configured" (docs/report-json.md)
+SCHEMA = 3  # 3: "code" is a version-2 (digit) code; 2: adds "timing", "proxy_configured"
 # Keys inside an observation's ``extra`` that identify the user.
 _IDENTIFYING_EXTRA = {"mapped_address", "local_address", "mapped_addresses", "local_addresses"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,7 +148,7 @@ def test_json_report_has_the_contract_and_the_right_verdicts(loopback_catalog, d
                        env=data_dir)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["schema"] == 2
+    assert doc["schema"] == 3
     assert doc["network"]["status"] == "online"
     features = doc["features"]
     assert set(features) == {"calls", "messages", "maps"}
@@ -171,7 +172,7 @@ def test_json_report_has_the_contract_and_the_right_verdicts(loopback_catalog, d
     assert checks["maps-google"]["failure"] == "stalled"
     # the user's own address (what the STUN server saw) is not in the report by default
     assert "mapped_address" not in checks["stun-ref"]["extra"]
-    assert len(doc["code"].replace("-", "")) == 14
+    assert re.fullmatch(r"\d{4}(-\d{4}){5}", doc["code"])  # a version-2 code: 24 digits
 
 
 def test_code_from_a_check_decodes_to_the_same_verdicts(loopback_catalog, data_dir):
@@ -215,7 +216,16 @@ def test_mistyped_code_is_reported_as_a_typo_never_decoded(data_dir):
     result = conncheck("decode", typo, "--lang", "en", env=data_dir)
     assert result.returncode == 2
     assert "typo" in result.stderr
+    assert "group 2" in result.stderr  # the misheard digit's group: ask for it again
     assert result.stdout == ""
+    russian = conncheck("decode", typo, "--lang", "ru", env=data_dir)
+    assert "ошибка в группе 2" in russian.stderr
+
+
+def test_decode_shows_the_date_and_time_of_the_check(data_dir):
+    result = conncheck("decode", "0431 4106 4333 9134 8576 0186", "--lang", "ru", env=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "23 ноября 2026" in result.stdout and "18:04" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ def test_json_check_against_loopback(frozen_app: FrozenApp, loopback_catalog: Pa
                                      home: Path) -> None:
     document = _json(run_frozen(frozen_app.exe, ["check", "--json", "--catalog",
                                                  str(loopback_catalog)], home))
-    assert document["schema"] == 2
+    assert document["schema"] == 3
     assert document["network"]["status"] in NETWORK_STATUSES
     assert set(document["features"]) == {"calls", "messages", "maps"}
     for feature in document["features"].values():
@@ -116,7 +116,7 @@ def test_default_catalog_loads_and_answers_offline(frozen_app: FrozenApp, home: 
     result = run_frozen(frozen_app.exe, ["check", "--json", "--only", "maps", "--deadline", "3"],
                         home, prefix=prefix)
     document = _json(result)
-    assert document["schema"] == 2
+    assert document["schema"] == 3
     assert document["catalog"]["name"] == "default"
     assert document["network"]["status"] == "offline"
     assert document["features"]["maps"]["verdict"] in VERDICTS

@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from app.i18n import translator
 from app.knowledge.check_translations import code_keys
 from app.paths import resources_dir
-from app.report.code import CodeError, CodeProblem, decode, encode
+from app.report.code import CodeError, CodeProblem, decode, encode, encode_v1, read
 from app.report.decoded_text import code_error_text, decoded_text
 from tests.report import sample
 
@@ -117,13 +117,36 @@ def test_decoded_russian() -> None:
     assert "Звонки — Заблокировано" in text and "• Signal: не проверялось" in text
 
 
+def test_decoded_code_says_the_day_and_the_minute() -> None:
+    code = encode(sample.diagnosis(), sample.STARTED)
+    decoded = read(code, sample.STARTED)
+    text = decoded_text(decoded.diagnosis, translator("ru"), decoded.time)
+    assert text.splitlines()[0] == (
+        f"Проверка от 20 ноября 2026 года, {sample.STARTED:%H:%M} по часам компьютера, "
+        "на котором она шла")
+
+
+@pytest.mark.parametrize(("lang", "where"), [
+    ("ru", "Скорее всего, ошибка в группе 3 (считая слева)"),
+    ("en", "Most likely the mistake is in group 3 (counting from the left)"),
+])
+def test_a_misheard_digit_is_located_in_its_group(lang: str, where: str) -> None:
+    digits = list(encode(sample.diagnosis(), sample.STARTED).replace("-", ""))
+    digits[9] = "0" if digits[9] != "0" else "1"  # the second digit of the third group
+    with pytest.raises(CodeError) as info:
+        read("".join(digits), sample.STARTED)
+    assert info.value.reason is CodeProblem.TYPO
+    assert where in code_error_text(info.value, translator(lang))
+
+
 @pytest.mark.parametrize(("text", "reason"), [
     ("21VZ-56Y4-ET4W-N2", CodeProblem.TYPO),
     ("21VZ-56Y4-ET4W", CodeProblem.WRONG_LENGTH),
     ("21VZ-56Y4-ET4W-U!", CodeProblem.BAD_CHARACTERS),
 ])
 def test_code_errors_in_plain_words(text: str, reason: CodeProblem) -> None:
-    assert encode(sample.diagnosis()) == "21VZ-56Y4-ET4W-N1"
+    """Version-1 codes (older apps) are still read, and their errors still said."""
+    assert encode_v1(sample.diagnosis()) == "21VZ-56Y4-ET4W-N1"
     with pytest.raises(CodeError) as info:
         decode(text, dt.date(2026, 11, 21))
     assert info.value.reason == reason

@@ -160,11 +160,11 @@ def test_pdf_has_pages(tmp_path: Path, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_json_is_the_schema_2_document(tmp_path: Path, lang: str) -> None:
+def test_json_is_the_schema_3_document(tmp_path: Path, lang: str) -> None:
     path = tmp_path / "report.json"
     write_report(path, sample.run(), sample.diagnosis(), translator(lang), code=code())
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["schema"] == 2 and doc["code"] == code() and doc["lang"] == lang
+    assert doc["schema"] == 3 and doc["code"] == code() and doc["lang"] == lang
     assert doc["features"]["calls"]["verdict"] == "blocked"
     assert doc["features"]["calls"]["services"] == {"WhatsApp": "blocked", "Telegram": "works"}
     assert [c["id"] for c in doc["checks"]] == [o.check_id for o in sample.run().observations]

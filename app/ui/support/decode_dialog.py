@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.model import Diagnosis
 from app.knowledge.names import term
-from app.report.code import CodeError, decode
+from app.report.code import CodeError, read
 from app.report.decoded_text import code_error_text, decoded_text
 from app.ui import language, style
 
@@ -34,6 +34,7 @@ class DecodeDialog(QDialog):
         super().__init__(parent)
         self.today = today  # the decoder's reference day (tests pin it)
         self.diagnosis: Diagnosis | None = None
+        self.time: dt.datetime | None = None  # when the check ran (a version-2 code)
         self.error: CodeError | None = None
         self.empty = False
         self.prompt = QLabel()
@@ -68,10 +69,11 @@ class DecodeDialog(QDialog):
     def decode(self) -> None:
         """Decode what is typed; show the diagnosis or, for any problem, only the problem."""
         text = self.entry.text().strip()
-        self.diagnosis, self.error, self.empty = None, None, not text
+        self.diagnosis, self.time, self.error, self.empty = None, None, None, not text
         if text:
             try:
-                self.diagnosis = decode(text, self.today)
+                decoded = read(text, self.today)
+                self.diagnosis, self.time = decoded.diagnosis, decoded.time
             except CodeError as exc:
                 self.error = exc
         self._show()
@@ -81,7 +83,7 @@ class DecodeDialog(QDialog):
         if self.diagnosis is not None:
             self.problem.hide()
             self.problem.setText("")
-            self.result_view.setPlainText(decoded_text(self.diagnosis, tr))
+            self.result_view.setPlainText(decoded_text(self.diagnosis, tr, self.time))
             return
         self.result_view.clear()
         if self.error is not None:
