@@ -1,4 +1,6 @@
-"""What every probe gets, and the small helpers they share."""
+"""What every probe gets (ProbeContext: trust roots, resolvers, the first-answer clock), and the
+small helpers they share. Beside the probes, not inside app/engine/probes/: the calls kinds,
+the HTTP/1 reader and the steps use it too, and the probe registry imports them all."""
 
 from __future__ import annotations
 

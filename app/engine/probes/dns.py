@@ -14,8 +14,8 @@ from typing import Any
 from app.core import failures as F
 from app.core.model import Check, Observation, Phase
 from app.engine import timeouts
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.dns_util import is_ip_literal, judge_answers
-from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation, phase
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from app.core import failures as F
 from app.core.facts import DohFacts
 from app.core.model import Check, Observation, Phase
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
-from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 
 CONTROL_NAME = "example.com"

@@ -8,7 +8,7 @@ where any status means the data centre was reached). Every 3xx is ``http_redirec
 from __future__ import annotations
 
 from app.core.model import Check, Observation
-from app.engine.probes.base import ProbeContext
+from app.engine.context import ProbeContext
 from app.engine.probes.web import fetch
 
 

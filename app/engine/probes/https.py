@@ -7,7 +7,7 @@ pages, redirects. See app.engine.probes.web for the status rules.
 from __future__ import annotations
 
 from app.core.model import Check, Observation
-from app.engine.probes.base import ProbeContext
+from app.engine.context import ProbeContext
 from app.engine.probes.web import fetch
 
 

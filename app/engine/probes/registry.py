@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from app.core.model import Kind
 from app.engine.calls import call_flow, call_shapes, echo_call, turn_call, udp_echo
+from app.engine.context import ProbeFn
 from app.engine.probes import dns, doh, http, https, stun, tcp, tls
-from app.engine.probes.base import ProbeFn
 
 PROBES: dict[Kind, ProbeFn] = {
     Kind.DNS: dns.run,

@@ -21,7 +21,7 @@ from app.core import failures as F
 from app.core.facts import StunFacts
 from app.core.model import Check, Observation, Phase
 from app.engine.classify import classify
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation, phase, resolve
 
 RETRANSMIT_WAITS_S = (0.5, 1.0, 2.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.model import Check, Observation, Phase
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import (
     Budget,
     StepFailed,

@@ -18,8 +18,8 @@ from app.core import failures as F
 from app.core.facts import WebFacts
 from app.core.failures import Failure
 from app.core.model import Check, Kind, Observation, Phase
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.http1 import HttpResponse, build_request, exchange, request_target
-from app.engine.probes.base import Clock, ProbeContext, observation
 from app.engine.steps import (
     Budget,
     StepFailed,
