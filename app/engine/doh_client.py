@@ -16,8 +16,8 @@ import dns.rdatatype
 from app.core import failures as F
 from app.core.failures import Failure
 from app.core.model import Check, Phase
+from app.engine.context import Clock, ProbeContext
 from app.engine.http1 import build_request, exchange, request_target
-from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed, close_quietly, connect, start_tls
 
 MAX_DNS_MESSAGE = 65_535

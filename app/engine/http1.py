@@ -19,7 +19,7 @@ from app.core import failures as F
 from app.core.model import Check, Kind, Phase
 from app.engine import timeouts
 from app.engine.classify import classify
-from app.engine.probes.base import Clock
+from app.engine.context import Clock
 from app.engine.steps import Budget, StepFailed, phase
 
 STALL_WINDOW_S = 3.0  # no body bytes for this long (or for the rest of the budget) = frozen

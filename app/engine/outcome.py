@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.core import failures
 from app.core.model import Check, Kind, Observation, Phase
-from app.engine.probes.base import observation_for
+from app.engine.context import observation_for
 
 _FIRST_PHASE = {
     Kind.DNS: Phase.DNS,

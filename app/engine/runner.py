@@ -26,11 +26,11 @@ from app.core.model import Check, Kind, Observation
 from app.core.run import RunResult
 from app.core.system import InterfaceSnapshot
 from app.engine import timeouts
+from app.engine.context import ProbeContext, ProbeFn, TrustedResolver
 from app.engine.interfaces import link_state, snapshot
 from app.engine.linkwatch import LINK_WATCH_S, watch_links
 from app.engine.offline import OfflineRule
 from app.engine.outcome import failed_observation, in_catalog_order, unfinished_as
-from app.engine.probes.base import ProbeContext, ProbeFn, TrustedResolver
 from app.engine.schedule import Ending, Schedule
 
 __all__ = ["Engine", "failed_observation"]

@@ -20,8 +20,8 @@ from app.core.failures import Failure
 from app.core.model import Check, Observation, Phase
 from app.engine import timeouts
 from app.engine.classify import classify
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.dns_util import is_ip_literal, judge_answers
-from app.engine.probes.base import Clock, ProbeContext, observation
 
 
 class StepFailed(Exception):

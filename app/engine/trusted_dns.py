@@ -17,15 +17,15 @@ from typing import Any
 
 from app.core import failures as F
 from app.core.model import Check, Phase
+from app.engine.context import Clock, ProbeContext
 from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
-from app.engine.probes.base import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed
 
 DEFAULT_TIMEOUT_S = 3.0
 
 
 class DohResolver:
-    """Implements ``TrustedResolver`` (app.engine.probes.base) over the catalog's doh entries.
+    """Implements ``TrustedResolver`` (app.engine.context) over the catalog's doh entries.
 
     ``ctx`` supplies the TLS settings (certifi roots, catalog extra CA, entry CA); the engine
     usually sets ``ctx.trusted = DohResolver(catalog.resolvers(), ctx)`` afterwards.

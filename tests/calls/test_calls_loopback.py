@@ -14,8 +14,8 @@ from app.core import failures as F
 from app.core.catalog import Catalog
 from app.core.model import Check, Feature, Kind, Role
 from app.engine.calls import call_flow, call_shapes, udp_echo
+from app.engine.context import ProbeContext
 from app.engine.probes import stun
-from app.engine.probes.base import ProbeContext
 from app.engine.runner import Engine
 from tests.calls.udp_servers import CallServer
 

@@ -18,7 +18,7 @@ from app.core.model import Kind
 from app.engine.calls import call_flow, call_shapes, echo_server, udp_echo
 from app.engine.calls.echo_call import post_offer
 from app.engine.calls.webrtc import ToneTrack
-from app.engine.probes.base import ProbeContext
+from app.engine.context import ProbeContext
 from app.engine.steps import StepFailed
 
 CTX = ProbeContext()

@@ -12,7 +12,7 @@ from app.catalog.call_options import turn_checks_from_args
 from app.core import failures as F
 from app.core.model import Check, Feature, Kind, Role
 from app.engine.calls import turn_call
-from app.engine.probes.base import ProbeContext
+from app.engine.context import ProbeContext
 from tests.calls.turn_server import PASSWORD, USER, Turn, coturn
 
 CTX = ProbeContext()

@@ -24,7 +24,7 @@ from cryptography.x509.oid import NameOID
 from app.catalog.loader import CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.core.model import USER_FEATURES, Feature, Kind, Role
-from app.engine.probes.base import ProbeContext
+from app.engine.context import ProbeContext
 from app.paths import default_catalog_path
 
 # SHA-256 of Signal's root "Signal Messenger, LLC" 2022-2032, as pinned by OONI probe-cli.

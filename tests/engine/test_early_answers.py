@@ -15,7 +15,7 @@ from app.core.catalog import Catalog
 from app.core.events import CheckFinished, RunStarted, StoppedEarly
 from app.core.model import Check, Feature, Kind, Observation, Role
 from app.core.system import Interface, InterfaceSnapshot
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.runner import Engine
 
 ONLINE = InterfaceSnapshot((Interface("eth0", True, ("198.18.0.2",), False),))

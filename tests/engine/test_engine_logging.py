@@ -10,7 +10,7 @@ import pytest
 from app.core.catalog import Catalog
 from app.core.events import Event
 from app.core.model import Check, Feature, Kind, Observation
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.runner import Engine
 
 CATALOG = Catalog(path=Path("t.toml"), name="t", version="1", country="", checks=tuple(

@@ -20,8 +20,8 @@ import pytest
 from app.core import failures as F
 from app.core.catalog import Catalog
 from app.core.model import Check, Feature, Kind, Observation
+from app.engine.context import ProbeContext
 from app.engine.probes import dns as dns_probe
-from app.engine.probes.base import ProbeContext
 from app.engine.probes.registry import PROBES
 from app.engine.runner import Engine
 from app.engine.trusted_dns import DohResolver

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.core import failures
 from app.core.model import Check, Feature, Kind, Observation
+from app.engine.context import Clock, observation
 from app.engine.outcome import Unfinished, failed_observation, in_catalog_order, unfinished_as
-from app.engine.probes.base import Clock, observation
 
 
 def check(id_: str, kind: Kind = Kind.TCP) -> Check:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from app.core import failures as F
 from app.engine.calls import packets
+from app.engine.context import Clock
 from app.engine.doh_client import MAX_ADDRESSES, parse_reply, reply_addresses
 from app.engine.http1 import (
     HttpResponse,
@@ -20,7 +21,6 @@ from app.engine.http1 import (
     parse_content_length,
 )
 from app.engine.probes import stun as stun_probe
-from app.engine.probes.base import Clock
 from app.engine.steps import Budget, StepFailed
 
 FUZZ = settings(max_examples=200, deadline=None)

@@ -10,8 +10,8 @@ from typing import Any
 
 from app.core import failures as F
 from app.core.model import Check, Feature, Kind, Observation
+from app.engine.context import ProbeContext
 from app.engine.probes import dns, doh, http, https, stun, tcp, tls
-from app.engine.probes.base import ProbeContext
 from app.engine.probes.registry import PROBES
 from app.engine.trusted_dns import DohResolver
 from tests.servers import (

@@ -17,9 +17,9 @@ from app.analysis.network import analyze_network
 from app.core.model import Kind
 from app.core.system import InterfaceSnapshot
 from app.engine import proxy
+from app.engine.context import ProbeContext
 from app.engine.interfaces import snapshot
 from app.engine.probes import doh, http, https
-from app.engine.probes.base import ProbeContext
 from app.i18n import translator
 from app.knowledge.explain import explain_network
 from app.report.code import decode, encode, main_causes

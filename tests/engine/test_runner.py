@@ -9,7 +9,7 @@ from pathlib import Path
 from app.core.catalog import Catalog
 from app.core.events import CheckFinished, CheckStarted
 from app.core.model import Check, Feature, Kind, Observation
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.runner import Engine
 
 

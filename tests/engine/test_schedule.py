@@ -8,8 +8,8 @@ import time
 
 from app.core.events import CheckFinished, CheckStarted, Event
 from app.core.model import Check, Feature, Kind, Observation, Role
+from app.engine.context import Clock, observation
 from app.engine.offline import OfflineRule
-from app.engine.probes.base import Clock, observation
 from app.engine.schedule import Ending, Schedule, network_first
 
 NEVER = OfflineRule(after_s=None, applies=False, look_at=None)

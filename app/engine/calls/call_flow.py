@@ -25,7 +25,7 @@ from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.flowstats import FlowStats, Reply, flow_stats
 from app.engine.calls.udp import Collector, open_udp
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 
 TAIL_S = 1.0  # after the last packet: time for its answer to come back

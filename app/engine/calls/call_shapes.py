@@ -21,7 +21,7 @@ from app.core.facts import ShapeCount, ShapesFacts, ShapesSummary
 from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.udp import open_udp
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 
 ROUNDS = 5

@@ -27,7 +27,7 @@ from app.core.model import Check, Observation, Phase
 from app.engine.calls.turn_call import CallProgress, add_media_stats, media_window
 from app.engine.calls.webrtc import FrameLog, add_tone, close_all, wait_connected
 from app.engine.classify import classify
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import StepFailed, failed_observation
 
 MAX_ANSWER = 64 * 1024

@@ -44,7 +44,7 @@ from app.engine.calls.webrtc import (
     media_stats,
     wait_connected,
 )
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import StepFailed, failed_observation
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from app.core.failures import Failure
 from app.core.model import Check, Phase
 from app.engine.classify import classify
-from app.engine.probes.base import Clock, ProbeContext
+from app.engine.context import Clock, ProbeContext
 from app.engine.steps import Budget, StepFailed, phase, resolve
 
 

@@ -23,7 +23,7 @@ from app.core.facts import UdpEchoFacts
 from app.core.model import Check, Observation, Phase
 from app.engine.calls import packets
 from app.engine.calls.udp import Collector, open_udp, raise_icmp, wait_for
-from app.engine.probes.base import Clock, ProbeContext, observation
+from app.engine.context import Clock, ProbeContext, observation
 from app.engine.steps import Budget, StepFailed, failed_observation
 
 RETRANSMIT_WAITS_S = (0.5, 1.0, 2.0)
