@@ -1,4 +1,5 @@
-"""English left in a Russian text: which Latin words a Russian rendering may contain.
+"""English left in a Russian text: which Latin words a Russian rendering may contain (and a
+capital after a dash, the other slip the glossary names).
 
 Why: the glossary allows no bare English in the Russian interface — table headers, feature
 names, check names, phases and units are all translated. Only names stay Latin (WhatsApp,
@@ -58,3 +59,17 @@ def is_details_key(key: str) -> bool:
     """Texts support staff read: a cause's details, check labels, phases and timing steps."""
     return key.endswith(".details") or key.startswith(
         ("details.", "check.", "phase.", "timing.", "service_name.stun_servers"))
+
+
+# After a dash or a colon, a lower-case letter: «Звонки — с перебоями», never «— Работает».
+_AFTER_DASH = re.compile(r"(?:—|:)\s+([А-ЯЁ][а-яё]+)")
+# Words that start a verdict or a status: a capital one after a dash glued two messages.
+VERDICT_STARTS: frozenset[str] = frozenset({
+    "Работает", "Работают", "Заблокировано", "Заблокированы", "Блокировка", "Не", "Нет",
+    "Неясно", "Есть", "Проблемы",
+})
+
+
+def capital_after_dash(text: str) -> list[str]:
+    """Verdict words written with a capital after a dash or colon («Звонки — Работает»)."""
+    return [w for w in _AFTER_DASH.findall(text) if w in VERDICT_STARTS]

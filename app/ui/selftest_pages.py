@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMenu,
+    QPlainTextEdit,
     QTableView,
+    QTextEdit,
     QWidget,
 )
 
@@ -229,6 +231,8 @@ def page_texts(root: QWidget) -> list[tuple[str, str, bool]]:
         where = type(widget).__name__
         if isinstance(widget, QLabel | QAbstractButton):
             found.append((where, _plain(widget.text()), False))
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            found.append((where, widget.toPlainText(), False))
         if isinstance(widget, QAbstractButton):
             found += _menu_texts(where, getattr(widget, "menu", lambda: None)())
         elif isinstance(widget, QTableView):
@@ -256,9 +260,10 @@ def brand_words(catalog: Catalog) -> set[str]:
 
 
 def english_in_russian(window: MainWindow, catalog: Catalog) -> list[str]:
-    """Draw every page in Russian and list the Latin words outside the allowed names (and,
-    in Details, the glossary's technical words): "page: where: word in «text»"."""
-    from app.knowledge.latin import latin_words
+    """Draw every page (and the helper's dialogs) in Russian and list the Latin words outside
+    the allowed names (and, in Details, the glossary's technical words), and on the window's
+    pages a verdict word with a capital after a dash: "page: where: word in «text»"."""
+    from app.knowledge.latin import capital_after_dash, latin_words
     from app.ui import language
 
     previous = language.current().lang
@@ -270,13 +275,42 @@ def english_in_russian(window: MainWindow, catalog: Catalog) -> list[str]:
         for where, text, details in page_texts(widget):
             for word in latin_words(text, allowed, details=details):
                 found.append(f"{page}: {where}: {word} in «{text.strip()[:80]}»")
+            if page in PAGES:  # the window's own pages (the dialogs' words are the reports')
+                for word in capital_after_dash(text):
+                    found.append(f"{page}: {where}: a capital after a dash: {word} in "
+                                 f"«{text.strip()[:80]}»")
 
     try:
-        for network in (NetworkStatus.ONLINE,):
-            render_pages(window, catalog, network, on_page=read)
+        render_pages(window, catalog, on_page=read)
+        for name, dialog in _support_dialogs(window, catalog):
+            _settle()
+            read(name, dialog)
+            dialog.close()
+            shiboken6.delete(dialog)
     finally:
         window.set_language(previous)
     return list(dict.fromkeys(found))
+
+
+def _support_dialogs(window: MainWindow, catalog: Catalog) -> list[tuple[str, QWidget]]:
+    """The helper's views, in the state a person sees them: the code read out line by line,
+    a code decoded, the earlier checks."""
+    from app.ui.support.decode_dialog import DecodeDialog
+    from app.ui.support.guided_dialog import GuidedDialog
+    from app.ui.support.history_view import HistoryDialog
+
+    record = _outcome(synthetic_run(catalog), synthetic_diagnosis(), catalog)
+    dialogs: list[tuple[str, QWidget]] = []
+    if record.code is not None:
+        dialogs.append(("guided", GuidedDialog(record.diagnosis, record.code, window)))
+        decode = DecodeDialog(window)
+        decode.entry.setText(record.code)
+        decode.decode()
+        dialogs.append(("decode", decode))
+    dialogs.append(("history", HistoryDialog(parent=window)))
+    for _, dialog in dialogs:
+        dialog.show()
+    return dialogs
 
 
 # A maximised window on a 1366×768 laptop (taskbar and title bar taken off), at normal and at

@@ -125,3 +125,13 @@ def test_a_limited_connection_is_the_answer_with_its_steps_first(qtbot, text_sca
     assert _rect_in(steps, viewport).top() < _rect_in(page.cards["calls"], viewport).top()
     # the cards say what does not work, but their own actions give way to the connection's
     assert all(not card.action.isVisibleTo(page) for card in page.cards.values())
+
+
+def test_a_small_window_still_fits_the_page_and_the_code_stays_whole(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    window = _results(qtbot, (700, 600), 1.0)
+    page = window.results
+    assert page.minimumSizeHint().width() <= 700  # nothing forces a wider window
+    assert window.width() == 700
+    code = window.record.code
+    assert code and code in page.code.text()  # one unbreakable piece: read out as one
+    assert "white-space:nowrap" in page.code.text()

@@ -53,7 +53,9 @@ class ResultsPage(QWidget):
         self.common = QLabel()  # steps for everything, said once
         self.common.setWordWrap(True)
         self.common.setTextFormat(Qt.TextFormat.RichText)
-        self.code = QLabel()
+        self.code = QLabel()  # wraps after «Код проверки:», never inside the code itself
+        self.code.setWordWrap(True)
+        self.code.setTextFormat(Qt.TextFormat.RichText)
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()  # "Report copied", "Saved to …"
         self.status.setWordWrap(True)
@@ -104,9 +106,8 @@ class ResultsPage(QWidget):
         top.addWidget(self.banner, 1)
         top.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignTop)
         strip = QHBoxLayout()
-        strip.addWidget(self.code)
+        strip.addWidget(self.code, 1)
         strip.addWidget(self.code_button)
-        strip.addStretch(1)
         strip.addWidget(self.more_button)
 
         layout = QVBoxLayout(self)
@@ -185,7 +186,9 @@ class ResultsPage(QWidget):
         if self.record is not None:
             self.banner.show_network(self.record.diagnosis.network, self._note())
             code = self.record.code
-            self.code.setText(f"{term('check_code', tr)}: {code}" if code else "")
+            self.code.setText(
+                f"{escape(term('check_code', tr))}: "
+                f"<span style='white-space:nowrap'>{escape(code)}</span>" if code else "")
             self.code.setAccessibleName(term("check_code", tr))
             self.code.setAccessibleDescription(" ".join(code or ""))
             self.code_button.setEnabled(code is not None)
