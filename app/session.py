@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,16 @@ class CallOptionsProblem(SessionError):
     """A ``--turn`` or ``--echo-peer`` value that cannot be used."""
 
 
+class OptionsProblem(SessionError):
+    """Another run option that cannot be used (a deadline that is not a positive number)."""
+
+
 def prepare(options: Options) -> Catalog:
-    """The catalog a run with ``options`` checks. Raises :class:`SessionError`."""
+    """The catalog a run with ``options`` checks. Raises :class:`SessionError` — before
+    anything is sent."""
+    deadline = options.deadline_s
+    if deadline is not None and not (math.isfinite(deadline) and deadline > 0):
+        raise OptionsProblem(f"the deadline must be a number of seconds above 0, not {deadline}")
     try:
         catalog = load_catalog(options.catalog or default_catalog_path())
     except CatalogError as exc:  # (a missing *shipped* catalog is MissingResource: reinstall)

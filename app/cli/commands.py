@@ -10,7 +10,7 @@ from typing import TextIO
 
 from app.analysis.progressive import Decided
 from app.cli import render
-from app.cli.options import options_from
+from app.cli.options import options_from, report_problem
 from app.core import exit_codes
 from app.core.catalog import Catalog
 from app.core.events import CheckFinished, Event
@@ -20,6 +20,7 @@ from app.session import (
     CallOptionsProblem,
     CatalogProblem,
     Options,
+    OptionsProblem,
     Outcome,
     Session,
     prepare,
@@ -37,7 +38,7 @@ def _prepare(options: Options, tr: Translator) -> Catalog | None:
         return prepare(options)
     except CatalogProblem as exc:
         print(tr.format("cli.catalog_error", problem=str(exc)), file=sys.stderr)
-    except CallOptionsProblem as exc:
+    except (CallOptionsProblem, OptionsProblem) as exc:
         print(f"conncheck: {exc}", file=sys.stderr)
     return None
 
@@ -86,6 +87,11 @@ class _EarlyVerdicts:
 def check(args: argparse.Namespace, lang: str | None) -> int:
     tr = _translator(lang)
     options = options_from(args)
+    if args.report is not None:  # said before the check, never after it (nothing is sent)
+        problem = report_problem(args.report, tr)
+        if problem is not None:
+            print(tr.format("cli.report_unusable", problem=problem), file=sys.stderr)
+            return exit_codes.USAGE
     catalog = _prepare(options, tr)
     if catalog is None:
         return exit_codes.USAGE

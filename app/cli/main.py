@@ -10,6 +10,7 @@ it (and the self-test), so the terminal and the window stay independent of each 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from app.paths import MissingResource
 
 if TYPE_CHECKING:  # loaded when a run is asked for: the window's first paint does not wait
     from app.session import Options
+
+MAX_DEADLINE_S = 3600
 
 # (language, options) -> exit code: opens the window; (language) -> exit code: the self-test.
 OpenWindow = Callable[[str | None, "Options"], int]
@@ -49,6 +52,18 @@ def _features(text: str) -> list[str]:
     return names
 
 
+def _deadline(text: str) -> float:
+    """``--deadline``: seconds, a finite number above 0 and at most an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_DEADLINE_S):
+        raise argparse.ArgumentTypeError(
+            f"--deadline takes seconds, above 0 and at most {MAX_DEADLINE_S}; got {text!r}")
+    return value
+
+
 def _lang(text: str) -> str:
     if text not in ("ru", "en"):
         raise argparse.ArgumentTypeError(f"--lang must be ru or en, got {text!r}")
@@ -60,7 +75,8 @@ def _run_options() -> _Parser:
     run = _Parser(add_help=False)
     run.add_argument("--catalog", type=Path, help="use this catalog instead of the default")
     run.add_argument("--only", type=_features, help="comma-separated: calls,messages,maps")
-    run.add_argument("--deadline", type=float, help="overall time limit in seconds")
+    run.add_argument("--deadline", type=_deadline,
+                     help="overall time limit in seconds (above 0, at most 3600)")
     run.add_argument("--turn", action="append", metavar="turn:USER:PASS@HOST:PORT",
                      help="also make a real test call through this TURN server (repeatable)")
     run.add_argument("--echo-peer", metavar="URL",
