@@ -203,13 +203,15 @@ class ResultsPage(QWidget):
             button.setAccessibleName(tr.gettext(key).rstrip("…"))
             button.setAccessibleDescription(tr.gettext(
                 key.replace("term.", "ui.results.") + ".description"))
-        for action, key in (
-            (self.copy_action, "ui.results.copy"),
-            (self.save_action, "ui.results.save"),
-            (self.details_action, "term.details"),
-            (self.history_action, "ui.results.history"),
+        for action, key, description in (
+            (self.copy_action, "ui.results.copy", "ui.results.copy.description"),
+            (self.save_action, "ui.results.save", "ui.results.save.description"),
+            (self.details_action, "term.details", "ui.results.details.description"),
+            (self.history_action, "ui.results.history", "ui.results.actions.description"),
         ):
             action.setText(tr.gettext(key))
+            action.setToolTip(tr.gettext(description))
+            action.setStatusTip(tr.gettext(description))
         self.more_button.setText(tr.gettext("ui.results.actions") + "  ")
         self.more_button.setAccessibleName(tr.gettext("ui.results.actions"))
         self.more_button.setAccessibleDescription(tr.gettext("ui.results.actions.description"))
