@@ -135,3 +135,24 @@ def test_a_small_window_still_fits_the_page_and_the_code_stays_whole(qtbot, text
     code = window.record.code
     assert code and code in page.code.text()  # one unbreakable piece: read out as one
     assert "white-space:nowrap" in page.code.text()
+
+
+def test_a_vpn_gets_one_more_line_and_its_one_action(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from app.analysis.model import Cause, CauseId, NetworkResult
+    from app.ui import selftest_pages as pages
+
+    window = _results(qtbot, MAXIMISED_1366x768, 1.5)
+    catalog = prepare(Options())
+    diagnosis = dataclasses.replace(
+        pages.synthetic_diagnosis(),
+        network=NetworkResult(NetworkStatus.ONLINE, (Cause(CauseId.VPN_ACTIVE),)))
+    window.results.show_record(pages._outcome(pages.synthetic_run(catalog), diagnosis, catalog))
+    QApplication.processEvents()
+    page = window.results
+    assert page.banner.title.text() == "Подключение к интернету работает."
+    line = page.banner.line.text()  # under the title, beside the button: one line
+    assert "VPN" in line and "→ " in line and not page.banner.text.isVisibleTo(page)
+    assert page.area.verticalScrollBar().maximum() == 0  # the cards still fit
+    assert page.cards["calls"].action.isVisible()  # the VPN colours the answer, not replaces it

@@ -52,9 +52,13 @@ class Banner(QFrame):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setVisible(False)
+        self.line = QLabel()  # what colours the results, and its action: under the title
+        self.line.setWordWrap(True)
+        self.line.setVisible(False)
         column = QVBoxLayout()
         column.setSpacing(style.em(self, style.LINE_GAP_EM))
         column.addWidget(self.title)
+        column.addWidget(self.line)
         if not text_outside:
             column.addWidget(self.text)
         row = QHBoxLayout(self)
@@ -93,7 +97,7 @@ class Banner(QFrame):
             return
         tr = language.current()
         explanation = explain_network(network, tr)
-        html = ""
+        html = line = ""
         if self.replaces_answer(network):
             title = status_word(network.status, tr)  # "No internet connection" says it all
             html = rich.paragraph(explanation.body)  # the title already says the headline
@@ -102,14 +106,16 @@ class Banner(QFrame):
         else:
             title = explanation.title
             if self.needed(network):
-                html = rich.paragraph(_cause_sentences(network, explanation.body))
+                line = _cause_sentences(network, explanation.body)  # one line, with its action
                 primary = explanation.primary
                 if primary is not None and primary.key not in COMMON:
-                    html += rich.paragraph(f"→ {primary.title}")
+                    line += f"  → {primary.title}"
             frame = ""
         if self._note:
             html += rich.paragraph(self._note)
         self.title.setText(title)
+        self.line.setText(line)
+        self.line.setVisible(bool(line))
         self.text.setText(html)
         self.text.setVisible(bool(html))
         if frame:  # the connection is the answer: its explanation and steps in a card
