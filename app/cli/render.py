@@ -180,11 +180,11 @@ def history(tr: Translator, *, as_json: bool) -> int:
     if not entries:
         print(tr.gettext("cli.history_empty"))
         return exit_codes.OK
+    from app.report.changes_text import entry_summary
+
     for entry in entries:
         when = entry.time.strftime("%Y-%m-%d %H:%M")
-        verdicts = ", ".join(
-            f"{explain.feature_name(f.value, tr)}: {explain.verdict_word(entry.features[f], tr)}"
-            for f in USER_FEATURES if f.value in entry.features
-        )
-        print(f"{when}  {entry.code}  {verdicts}")
+        head = f"{when}  {entry.code}  " if entry.code else f"{when}  "
+        # each run's line says what each part is about, and wraps between words
+        print(wrap(head + entry_summary(entry, tr), hanging=" " * len(head)))
     return exit_codes.OK

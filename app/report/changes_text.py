@@ -15,7 +15,8 @@ from dataclasses import replace
 from app.analysis.model import NetworkStatus, Verdict
 from app.i18n import Translator
 from app.knowledge import explain
-from app.knowledge.names import format_date, service_name
+from app.knowledge.names import format_date, service_name, status_label
+from app.report.guided import network_item
 from app.report.history import (
     FEATURES,
     Change,
@@ -89,15 +90,16 @@ def change_sentences(previous: HistoryEntry, current: HistoryEntry, tr: Translat
 
 
 def entry_summary(entry: HistoryEntry, tr: Translator) -> str:
-    """One run in a line: "Calls: Blocked · Messages: Works · Maps: Works"; the internet
-    connection first when it was not working."""
+    """One run in a line, each part with its subject: "Calls: blocked · Messages: works ·
+    Maps: works"; the internet connection first when it was not working («Подключение к
+    интернету: неясно · Звонки: неясно · …»). Labels agree with no subject."""
     parts = []
     if entry.network != NetworkStatus.ONLINE:
-        parts.append(explain.status_word(entry.network, tr))
+        parts.append(network_item(entry.network, tr))
     order = [f for f in FEATURES if f in entry.features]
     order += sorted(set(entry.features) - set(FEATURES))
     parts += [
-        f"{explain.feature_name(f, tr)}: {explain.verdict_word(entry.features[f], tr)}"
+        f"{explain.feature_name(f, tr)}: {status_label(entry.features[f], tr)}"
         for f in order
     ]
     return " · ".join(parts)

@@ -82,10 +82,23 @@ def test_every_verdict_has_past_and_present_forms() -> None:
                 assert tr.has(key), (lang, key)
 
 
-def test_entry_summary_uses_verdict_words() -> None:
+def test_entry_summary_uses_labels_that_agree_with_any_subject() -> None:
     row = entry(NOW, Verdict.BLOCKED, Verdict.WORKS, network=NetworkStatus.CAPTIVE_PORTAL)
     assert entry_summary(row, translator("en")) == (
-        "Wi-Fi asks you to log in · Calls: Blocked · Messages: Works · Maps: Works")
+        "Wi-Fi asks you to log in · Calls: blocked · Messages: works · Maps: works")
+    assert entry_summary(row, translator("ru")) == (
+        "Wi-Fi просит войти (страница входа) · Звонки: блокировка · Сообщения: в порядке · "
+        "Карты: в порядке")
+
+
+def test_a_summary_that_could_not_tell_names_what_it_is_about() -> None:
+    """Finding 5: «Не удалось определить · Звонки: Не удалось определит…» had no subject."""
+    row = entry(NOW, Verdict.UNKNOWN, Verdict.UNKNOWN, network=NetworkStatus.UNKNOWN)
+    ru = entry_summary(row, translator("ru"))
+    assert ru.startswith("Подключение к интернету: неясно · Звонки: неясно")
+    assert "Не удалось определить" not in ru
+    assert entry_summary(row, translator("en")).startswith(
+        "Internet connection: unclear · Calls: unclear")
 
 
 def test_problem_texts_are_calm_and_filled_in() -> None:

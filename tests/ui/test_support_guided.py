@@ -46,5 +46,5 @@ def test_follows_a_language_switch(qtbot, lang) -> None:  # type: ignore[no-unty
     dialog = GuidedDialog(sample.diagnosis(), "X")
     qtbot.addWidget(dialog)
     language.set_language("en")
-    assert "2. Calls: WhatsApp blocked, Telegram works." in dialog.lines_label.text()
+    assert "2. Calls: WhatsApp — blocked, Telegram — works." in dialog.lines_label.text()
     assert dialog.windowTitle() == "Read this to your helper"

@@ -48,7 +48,7 @@ def test_lists_runs_newest_first_and_says_what_changed(qtbot, tmp_path) -> None:
             for i in range(view.list.topLevelItemCount())]
     assert [r[1] for r in rows] == ["EEEE-FFFF-GGGG-HH", "AAAA-BBBB-CCCC-DD"]
     assert rows[0][0] == "сегодня в 10:00" and rows[1][0] == "вчера в 18:04"
-    assert rows[0][2] == "Звонки: Заблокировано · Сообщения: Работает с перебоями · Карты: Работает"
+    assert rows[0][2] == "Звонки: блокировка · Сообщения: с перебоями · Карты: в порядке"
     assert view.problem_label.isHidden()
     language.set_language("en")
     assert view.changes_label.text() == "Calls in Telegram worked yesterday at 18:04; now blocked."
@@ -90,3 +90,22 @@ def test_a_store_that_raises_never_crashes_the_view(qtbot) -> None:  # type: ign
     view = HistoryView(Exploding(Path("/nonexistent/h.jsonl")), now=NOW)
     qtbot.addWidget(view)
     assert view.problem_label.text() == language.current().gettext("history.problem.unreadable")
+
+
+def test_a_run_that_could_not_tell_says_about_what_and_is_never_cut_mid_word(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.analysis.model import NetworkStatus
+
+    store = HistoryStore(tmp_path / "history.jsonl")
+    unclear = {"calls": Verdict.UNKNOWN, "messages": Verdict.UNKNOWN, "maps": Verdict.UNKNOWN}
+    assert store.append(HistoryEntry(time=NOW, network=NetworkStatus.UNKNOWN, features=unclear,
+                                     services={}, code="0431-4106-4333-9134-8576-0186"))
+    view = HistoryView(store, now=NOW)
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    view.show()
+    summary = view.list.topLevelItem(0).text(2)
+    assert summary.startswith("Подключение к интернету: неясно · Звонки: неясно")
+    assert "Не удалось определить" not in summary
+    from PySide6.QtCore import Qt
+
+    assert view.list.textElideMode() == Qt.TextElideMode.ElideNone and view.list.wordWrap()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -46,7 +46,11 @@ class HistoryView(QWidget):
         self.list = QTreeWidget()
         self.list.setColumnCount(3)
         self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
+        # The result says what each part is about and is never cut off mid-word ("Calls:
+        # Couldn't determi…"): it wraps between words, and its row grows to fit.
+        self.list.setUniformRowHeights(False)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         layout = QVBoxLayout(self)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.changes_title)
@@ -91,8 +95,10 @@ class HistoryView(QWidget):
         self.list.setAccessibleDescription(tr.gettext("history.changes.title"))
         self.list.clear()
         for entry in reversed(self.entries[-SHOWN_RUNS:]):
-            self.list.addTopLevelItem(QTreeWidgetItem(
-                [when(entry.time, tr, self.now), entry.code, entry_summary(entry, tr)]))
+            summary = entry_summary(entry, tr)
+            item = QTreeWidgetItem([when(entry.time, tr, self.now), entry.code, summary])
+            item.setToolTip(2, summary)
+            self.list.addTopLevelItem(item)
         if not self.entries:
             self.list.addTopLevelItem(QTreeWidgetItem([tr.gettext("history.empty")]))
             self.list.setFirstColumnSpanned(0, self.list.rootIndex(), True)
