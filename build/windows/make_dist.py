@@ -25,7 +25,7 @@ into the onedir (checked by tests/windows). See docs/packaging.md, "Windows".
 
     python build/windows/make_dist.py              # onedir (if needed), installer, zip
     python build/windows/make_dist.py --onedir     # the onedir only
-    python build/windows/make_dist.py --installer-only --version 9.9.9 --fast --out X.exe
+    python build/windows/make_dist.py --installer-only --no-zip --version 9.9.9 --fast --out X.exe
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import tomllib
 import zipfile
@@ -462,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--onedir", action="store_true", help="build the onedir only")
     parser.add_argument("--force", action="store_true", help="rebuild the onedir")
     parser.add_argument("--installer-only", action="store_true",
-                        help="reuse the onedir as it is; make only the installer")
+                        help="reuse the onedir as it is (no rebuild); installer and zip")
     parser.add_argument("--version", default=None, help="installer version (default: app's)")
     parser.add_argument("--fast", action="store_true", help="fast compression (tests)")
     parser.add_argument("--out", type=Path, default=None, help="installer path")
@@ -490,9 +491,15 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or DIST / installer_name(ver)
     if args.sign:
         onedir = signed_onedir(onedir)
+    zipper = None
+    if not args.no_zip:  # the zip on the other core meanwhile
+        zipper = threading.Thread(target=make_zip, args=(onedir, ver, DIST / f"conncheck-{ver}"
+                                                         "-windows-x64.zip"),
+                                  kwargs={"signed": args.sign})
+        zipper.start()
     make_installer(onedir, ver, out, fast=args.fast, sign=args.sign)
-    if not args.no_zip and not args.installer_only:
-        make_zip(onedir, ver, DIST / f"conncheck-{ver}-windows-x64.zip", signed=args.sign)
+    if zipper is not None:
+        zipper.join()
     print(out)
     return 0
 

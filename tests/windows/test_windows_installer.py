@@ -148,9 +148,12 @@ def test_output_redirected_to_a_file_on_cp1252(installed: Prefix, wine_catalog: 
     out = tmp_path / "out.txt"
     if args[0] == "check":
         args = [*args, "--catalog", make_dist.winpath(wine_catalog)]
-    command = (f'"{make_dist.winpath(installed.install_dir / "conncheck.exe")}" '
-               + " ".join(args) + f' > "{make_dist.winpath(out)}" 2>&1')
-    result = installed.run(["cmd", "/c", command], timeout=180, cwd=tmp_path,
+    # A batch file: Wine re-quotes a command line handed to `cmd /c` in a way cmd misreads.
+    batch = tmp_path / "run.bat"
+    batch.write_text(f'@"{make_dist.winpath(installed.install_dir / "conncheck.exe")}" '
+                     + " ".join(args) + f' > "{make_dist.winpath(out)}" 2>&1\r\n',
+                     encoding="ascii")
+    result = installed.run(["cmd", "/c", make_dist.winpath(batch)], timeout=180, cwd=tmp_path,
                            LANG="en_US.UTF-8", LC_ALL="en_US.UTF-8")
     acp = installed.run(["reg", "query",
                          r"HKLM\System\CurrentControlSet\Control\Nls\CodePage", "/v", "ACP"],
