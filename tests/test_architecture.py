@@ -52,3 +52,30 @@ def test_a_wrong_arrow_breaks_a_contract(tmp_path: Path, module: str, bad_import
     assert result.returncode != 0
     broken = result.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken, result.stdout[-2000:]
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_long_function_without_a_reason() -> None:
+    """A function over 60 lines says why, in a comment block right above its ``def`` with a
+    line starting "# Long:" (issue 14: long functions hide the seams that make the next
+    change hard)."""
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 2
+            comment = []  # the block of comment lines right above the def
+            while first >= 0 and lines[first].strip().startswith("#"):
+                comment.append(lines[first].strip())
+                first -= 1
+            if length > MAX_FUNCTION_LINES and not any(c.startswith("# Long:") for c in comment):
+                long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
+    assert not long, "split these, or say why above the def ('# Long: …'):\n" + "\n".join(long)

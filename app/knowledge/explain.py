@@ -137,19 +137,9 @@ def service_line(service: ServiceResult, feature: str, tr: Translator) -> str:
     )
 
 
-def explain_feature(
-    result: FeatureResult,
-    diagnosis: Diagnosis,
-    tr: Translator,
-    restrictions: Iterable[Restriction] | Mapping[str, Restriction] = (),
-) -> Explanation:
-    """The card of one feature: verdict text, the causes in plain words, lines for services
-    whose verdict differs, a dated restriction note when analysis matched one, and advice.
-
-    ``restrictions`` are the catalog's notes (``catalog.restrictions``); they supply the date
-    and source for a ``restriction_id`` that analysis attached. Without them the note is
-    still explained, just without its date.
-    """
+def _lead(result: FeatureResult, diagnosis: Diagnosis, tr: Translator
+          ) -> tuple[str, str, Verdict]:
+    """The card's headline and title, and the verdict they lead with."""
     feature, verdict = result.feature, Verdict(result.verdict)
     # Lead with the worst thing measured: a feature that "works with problems" because
     # Telegram is blocked should say so ("Messages in Telegram are being blocked…").
@@ -181,6 +171,24 @@ def explain_feature(
     if (feature == "calls" and verdict in MEASURED_PROBLEM
             and _verdict_of(diagnosis, "messages") == Verdict.WORKS):
         headline += " " + tr.gettext(keys.CALLS_MESSAGES_STILL_WORK)
+    return headline, title, headline_verdict
+
+
+def explain_feature(
+    result: FeatureResult,
+    diagnosis: Diagnosis,
+    tr: Translator,
+    restrictions: Iterable[Restriction] | Mapping[str, Restriction] = (),
+) -> Explanation:
+    """The card of one feature: verdict text, the causes in plain words, lines for services
+    whose verdict differs, a dated restriction note when analysis matched one, and advice.
+
+    ``restrictions`` are the catalog's notes (``catalog.restrictions``); they supply the date
+    and source for a ``restriction_id`` that analysis attached. Without them the note is
+    still explained, just without its date.
+    """
+    feature, verdict = result.feature, Verdict(result.verdict)
+    headline, title, headline_verdict = _lead(result, diagnosis, tr)
 
     causes = _unique_causes([*result.causes, *(c for s in result.services for c in s.causes)])
     body = [tr.gettext(keys.feature_text(feature, verdict, "body"))]

@@ -60,20 +60,7 @@ class ResultsPage(QWidget):
         self.status = QLabel()  # "Report copied", "Saved to …"
         self.status.setWordWrap(True)
 
-        content = QWidget()
-        column = QVBoxLayout(content)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(style.em(self, style.CARD_GAP_EM))
-        column.addWidget(self.banner.text)
-        for card in self.cards.values():
-            column.addWidget(card)
-        column.addWidget(self.common)
-        column.addStretch(1)
-        self.area = QScrollArea()
-        self.area.setWidgetResizable(True)
-        self.area.setFrameShape(QFrame.Shape.NoFrame)
-        self.area.setWidget(content)
-        self.area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.area = self._scroll_area()
 
         self.again_button = EnterButton()
         style.primary_button(self.again_button)
@@ -83,24 +70,7 @@ class ResultsPage(QWidget):
         style.quiet_button(self.code_button)
         self.code_button.clicked.connect(self.show_code.emit)
 
-        # Secondary actions: one menu, not a wall of equal grey buttons.
-        self.copy_action = QAction(self)
-        self.save_action = QAction(self)
-        self.details_action = QAction(self)
-        self.history_action = QAction(self)
-        self.copy_action.triggered.connect(self.copy_report.emit)
-        self.save_action.triggered.connect(self.save_report.emit)
-        self.details_action.triggered.connect(self.details.emit)
-        self.history_action.triggered.connect(self.history.emit)
-        self.menu = QMenu(self)
-        self.menu.addActions([self.copy_action, self.save_action])
-        self.menu.addSeparator()
-        self.menu.addActions([self.details_action, self.history_action])
-        self.more_button = QToolButton()
-        self.more_button.setMenu(self.menu)
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        style.quiet_button(self.more_button, "QToolButton")
+        self.more_button = self._more_menu()
 
         top = QHBoxLayout()
         top.addWidget(self.banner, 1)
@@ -122,6 +92,46 @@ class ResultsPage(QWidget):
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.retranslate()
+
+    def _scroll_area(self) -> QScrollArea:
+        """The answer: the connection's steps when it is the answer, the cards, the common
+        steps — scrolling only when even 150 % text cannot fit it."""
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(style.em(self, style.CARD_GAP_EM))
+        column.addWidget(self.banner.text)
+        for card in self.cards.values():
+            column.addWidget(card)
+        column.addWidget(self.common)
+        column.addStretch(1)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(content)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return area
+
+    def _more_menu(self) -> QToolButton:
+        """Secondary actions: one menu, not a wall of equal grey buttons."""
+        self.copy_action = QAction(self)
+        self.save_action = QAction(self)
+        self.details_action = QAction(self)
+        self.history_action = QAction(self)
+        self.copy_action.triggered.connect(self.copy_report.emit)
+        self.save_action.triggered.connect(self.save_report.emit)
+        self.details_action.triggered.connect(self.details.emit)
+        self.history_action.triggered.connect(self.history.emit)
+        self.menu = QMenu(self)
+        self.menu.addActions([self.copy_action, self.save_action])
+        self.menu.addSeparator()
+        self.menu.addActions([self.details_action, self.history_action])
+        button = QToolButton()
+        button.setMenu(self.menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        style.quiet_button(button, "QToolButton")
+        return button
 
     def show_record(self, record: Outcome) -> None:
         self.record = record
