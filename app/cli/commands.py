@@ -75,6 +75,7 @@ class _EarlyVerdicts:
         self.stream = stream
         self.progress = progress
         self.enabled = enabled
+        self.said: set[str] = set()  # "network", "calls", …: not repeated in the summary
 
     def __call__(self, decided: Decided) -> None:
         if not self.enabled:
@@ -82,6 +83,7 @@ class _EarlyVerdicts:
         self.progress.close()  # the line being redrawn makes way for the verdict
         self.stream.write(render.early_line(decided, self.tr) + "\n")
         self.stream.flush()
+        self.said.add("network" if decided.result is None else decided.feature)
 
 
 def check(args: argparse.Namespace, lang: str | None) -> int:
@@ -108,17 +110,30 @@ def check(args: argparse.Namespace, lang: str | None) -> int:
         print(tr.gettext("cli.interrupted"), file=sys.stderr)
         raise
     progress.close()
-    return finish(outcome, args, tr)
+    if early.said:
+        print(file=sys.stderr)  # the live lines, a blank line, then the summary
+    return finish(outcome, args, tr, said=frozenset(early.said) if _same_screen() else frozenset())
 
 
-def finish(outcome: Outcome, args: argparse.Namespace, tr: Translator) -> int:
+def _same_screen() -> bool:
+    """True when the live lines (standard error) and the summary (standard output) both go
+    to the terminal: then the summary need not repeat them. Otherwise (``> file``) the
+    summary is complete on its own."""
+    try:
+        return sys.stdout.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def finish(outcome: Outcome, args: argparse.Namespace, tr: Translator,
+           said: frozenset[str] = frozenset()) -> int:
     if args.json:
         doc = outcome.document(tr, include_identifiers=args.include_identifiers)
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render.human(outcome.run, outcome.diagnosis, tr, outcome.code,
-                                      outcome.catalog))
+                                      outcome.catalog, said=said))
     since = since_last_time(remember(outcome), tr)
     if since and not args.json:
         print(render.wrap(since))
@@ -137,3 +152,23 @@ def decode(args: argparse.Namespace, lang: str | None) -> int:
 def history(args: argparse.Namespace, lang: str | None) -> int:
     tr = _translator(lang)
     return render.history(tr, as_json=args.json)
+
+
+def update(args: argparse.Namespace, lang: str | None) -> int:
+    """``conncheck update``: running it is the person's consent to contact the update sources
+    of the catalog in use, this once (docs/catalog.md "Updates"). One line on stdout; what each
+    mirror did on stderr, under Details. A bad or stale download changes nothing."""
+    from app.session import update_catalog
+
+    tr = _translator(lang)
+    try:
+        result = asyncio.run(update_catalog(Options(catalog=args.catalog)))
+    except CatalogProblem as exc:
+        print(tr.format("cli.catalog_error", problem=str(exc)), file=sys.stderr)
+        return exit_codes.USAGE
+    print(tr.format(f"cli.update.{result.status.value}", version=result.version))
+    if result.details:
+        print(tr.gettext("term.details") + ":", file=sys.stderr)
+        for line in result.details:
+            print("  " + line, file=sys.stderr)
+    return exit_codes.OK

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from app.analysis.model import Diagnosis, NetworkStatus
+from app.analysis.model import Diagnosis, NetworkStatus, Verdict
 from app.analysis.progressive import Decided
 from app.core import exit_codes
 from app.core.catalog import Catalog
@@ -16,6 +16,9 @@ from app.core.model import USER_FEATURES
 from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge import explain
+from app.knowledge.names import status_label
+from app.report.content import terminal_step
+from app.report.guided import NETWORK_LABELS
 
 MIN_WIDTH = 40
 MAX_WIDTH = 100  # longer lines are hard to read, however wide the terminal
@@ -68,36 +71,61 @@ def notice(catalog: Catalog, tr: Translator) -> str:
     return "\n".join(lines) + "\n"
 
 
-def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None,
-          catalog: Catalog | None = None) -> str:
+def network_line(status: NetworkStatus, tr: Translator) -> str:
+    """«Подключение к интернету — в порядке», or a status that is a sentence of its own
+    («Нет подключения к интернету»). The same dash as the features' lines."""
+    label = NETWORK_LABELS.get(status)
+    if label is None:
+        return explain.status_word(status, tr)
+    return f"{explain.term('network', tr)} — {status_label(label, tr)}"
+
+
+def feature_line(feature: str, verdict: Verdict, tr: Translator) -> str:
+    """«Звонки — блокировка»: a label agrees with any subject (the glossary)."""
+    return f"{explain.feature_name(feature, tr)} — {status_label(verdict, tr)}"
+
+
+def _network_part(diagnosis: Diagnosis, tr: Translator, said: frozenset[str]) -> list[str]:
+    """The internet connection's line (unless said), then what it means when it is not
+    simply working or has something to do."""
     out: list[str] = []
-    restrictions = catalog.restrictions if catalog else ()
     net = explain.explain_network(diagnosis.network, tr)
-    status = explain.status_word(diagnosis.network.status, tr)
-    network_ok = diagnosis.network.status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY)
-    out.append(f"{tr.gettext('term.network')}: {status}")
+    if "network" not in said:
+        out.append(network_line(diagnosis.network.status, tr))
     if diagnosis.network.status != NetworkStatus.ONLINE or net.workarounds:
-        out.append(wrap(net.headline, "  "))
+        out.append(wrap(net.headline))
         if net.body:
             out.append(wrap(net.body, "  "))
         out.extend(_workarounds(net.workarounds, tr))
+    return out
+
+
+def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None,
+          catalog: Catalog | None = None, *, said: frozenset[str] = frozenset()) -> str:
+    """The summary after a check. ``said``: the parts whose verdict line was already printed
+    while the check ran ("network", "calls", …) — not printed again; their explanation starts
+    with its own sentence, which names what it is about."""
+    restrictions = catalog.restrictions if catalog else ()
+    network_ok = diagnosis.network.status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY)
+    out = _network_part(diagnosis, tr, said)
     if run.cancelled:
         out.append(wrap(tr.gettext("cli.cancelled_partial")))
     elif run.deadline_hit:
         out.append(wrap(tr.gettext("cli.deadline_partial")))
     for feature in diagnosis.features:
         text = explain.explain_feature(feature, diagnosis, tr, restrictions=restrictions)
-        out.append("")
-        word = explain.verdict_word(feature.verdict, tr)
-        out.append(f"{explain.feature_name(feature.feature, tr)} — {word}")
-        out.append(wrap(text.headline, "  "))
+        if out:
+            out.append("")
+        if feature.feature not in said:
+            out.append(feature_line(feature.feature, feature.verdict, tr))
+        out.append(wrap(text.headline))
         if network_ok:
             # When the network itself is the problem, its advice above is what matters;
             # repeating it under every feature would bury it.
             if text.body:
                 out.append(wrap(text.body, "  "))
             if len({s.verdict for s in feature.services}) > 1:
-                out.extend(wrap(line, "  • ") for line in text.service_lines)
+                out.extend(wrap(line, "  • ", "    ") for line in text.service_lines)
             out.extend(_workarounds(text.workarounds, tr))
     out.append("")
     if code:
@@ -107,33 +135,27 @@ def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None
 
 
 def early_line(decided: Decided, tr: Translator) -> str:
-    """One verdict, printed while the other checks still run ("Messages — Work")."""
+    """One verdict, printed while the other checks still run («Сообщения — в порядке»)."""
     if decided.result is None:
-        status = explain.status_word(decided.network.status, tr)
-        return f"{tr.gettext('term.network')}: {status}"
-    word = explain.verdict_word(decided.result.verdict, tr)
-    return f"{explain.feature_name(decided.feature, tr)} — {word}"
+        return network_line(decided.network.status, tr)
+    return feature_line(decided.feature, decided.result.verdict, tr)
 
 
 def for_terminal(step: str, tr: Translator) -> str:
     """The window's "press Check again" becomes "run the check again" in the terminal."""
-    button = tr.gettext("cli.window_check_again")  # e.g. нажмите «Проверить снова»
-    terminal = tr.gettext("cli.terminal_check_again")  # e.g. запустите проверку ещё раз
-    at = step.lower().find(button.lower())
-    if at < 0:
-        return step
-    replacement = terminal[:1].upper() + terminal[1:] if step[at].isupper() else terminal
-    return step[:at] + replacement + step[at + len(button):]
+    return terminal_step(step, tr)
 
 
 def _workarounds(workarounds: tuple[explain.Workaround, ...], tr: Translator) -> list[str]:
+    """What you can do: numbered, each with its numbered steps — the numbering of the window
+    and of the reports (docs/support.md)."""
     if not workarounds:
         return []
     lines = [f"  {tr.gettext('term.what_you_can_do')}:"]
     for n, w in enumerate(workarounds, 1):
-        lines.append(wrap(f"{n}. {w.title}", "    "))
-        for step in w.steps:
-            lines.append(wrap(f"– {for_terminal(step, tr)}", "       "))
+        lines.append(wrap(f"{n}. {w.title}", "    ", "       "))
+        for k, step in enumerate(w.steps, 1):
+            lines.append(wrap(f"{k}. {for_terminal(step, tr)}", "       ", "          "))
     return lines
 
 
@@ -142,8 +164,9 @@ def write_report(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translato
     from app.report.writers import ReportError
     from app.report.writers import write_report as write
 
-    try:
-        write(path, run, diagnosis, tr, code=code, include_identifiers=include_identifiers)
+    try:  # made from the terminal: its steps name no window button
+        write(path, run, diagnosis, tr, code=code, include_identifiers=include_identifiers,
+              from_terminal=True)
     except ReportError as exc:
         print(tr.format("cli.report_error", problem=str(exc)), file=sys.stderr)
         return exit_codes.USAGE

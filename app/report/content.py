@@ -88,8 +88,29 @@ def when(moment: dt.datetime, tr: Translator) -> str:
     return f"{format_date(moment.date(), tr)}, {moment:%H:%M}"
 
 
+def terminal_step(step: str, tr: Translator) -> str:
+    """A step for the terminal, or a report made from it: the window's "press Check again"
+    becomes "run the check again" (the only button steps name; keys ``cli.*_check_again``)."""
+    button = tr.gettext("cli.window_check_again")  # e.g. нажмите «Проверить снова»
+    terminal = tr.gettext("cli.terminal_check_again")  # e.g. запустите проверку ещё раз
+    at = step.lower().find(button.lower())
+    if at < 0:
+        return step
+    replacement = terminal[:1].upper() + terminal[1:] if step[at].isupper() else terminal
+    return step[:at] + replacement + step[at + len(button):]
+
+
 def _steps(explanation: explain.Explanation) -> tuple[Step, ...]:
     return tuple(Step(w.title, tuple(w.steps)) for w in explanation.workarounds)
+
+
+def for_terminal(content: ReportContent, tr: Translator) -> ReportContent:
+    """The same report with every step worded for the terminal (no window buttons)."""
+    return replace(content, sections=tuple(
+        replace(section, workarounds=tuple(
+            Step(step.title, tuple(terminal_step(s, tr) for s in step.steps))
+            for step in section.workarounds))
+        for section in content.sections))
 
 
 def _sections(diagnosis: Diagnosis, tr: Translator) -> list[Section]:

@@ -36,13 +36,14 @@ h3 { font-size: 1rem; margin: .8rem 0 .3rem; }
 .meta { color: #555; margin: 0 0 1rem; }
 .code { font-size: 1.15rem; padding: .6rem .8rem; background: #fff; border: 1px solid #ccc;
   border-radius: 8px; }
-.code strong { font-family: "DejaVu Sans Mono", Consolas, monospace; letter-spacing: .08em; }
+.code strong { font-family: "DejaVu Sans Mono", Consolas, monospace; letter-spacing: .08em;
+  white-space: nowrap; display: inline-block; }
 .card { background: #fff; border: 1px solid #ddd; border-left: 6px solid #616161;
   border-radius: 8px; padding: .8rem 1rem; margin: 1rem 0; }
 .verdict { font-weight: bold; }
 .headline { font-size: 1.05rem; }
 ol, ul { padding-left: 1.4rem; }
-.steps { list-style: lower-alpha; }
+.steps { list-style: decimal; }
 .partial { background: #fff3e0; border: 1px solid #ffb74d; padding: .6rem .8rem;
   border-radius: 8px; }
 footer { color: #555; font-size: .9rem; margin-top: 1.5rem; }
@@ -51,11 +52,14 @@ footer { color: #555; font-size: .9rem; margin-top: 1.5rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; background: #fff; }
 th, td { border: 1px solid #ccc; padding: .3rem .4rem; text-align: left; vertical-align: top; }
 th { background: #eee; }
-td.notes { font-size: .8rem; color: #333; word-break: break-word; }
+td.notes { font-size: .8rem; color: #333; overflow-wrap: break-word; }
+.id { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .78rem; }
 .failed { color: #c62828; font-weight: bold; }
 @media (max-width: 40rem) {
   main { padding: .6rem; }
   th, td { padding: .25rem; }
+  /* the 24-digit code stays on one line on a 360-px phone */
+  .code strong { font-size: 1.05rem; letter-spacing: 0; }
 }
 """
 
@@ -73,7 +77,23 @@ h3 { font-size: 11pt; }
 footer { color: #555555; font-size: 9pt; }
 th { background-color: #eeeeee; }
 td, th { font-size: 8pt; }
+.id { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; }
+.code strong { font-family: "DejaVu Sans Mono", monospace; }
 """
+
+_ZWSP = "\u200b"  # a place a line may break, invisible
+
+
+def _breakable(text: str) -> str:
+    """An address that may wrap after its dots, colons and slashes (ids wrap after their
+    dashes anyway), never inside a word: ``mmg.whatsapp.net:443`` → ``mmg.`` /
+    ``whatsapp.net:443``."""
+    out = []
+    for ch in text:
+        out.append(ch)
+        if ch in ".:/":
+            out.append(_ZWSP)
+    return "".join(out)
 
 
 def _e(text: str) -> str:
@@ -109,28 +129,47 @@ def _section(section: Section, tr: Translator, for_pdf: bool) -> str:
     return "\n".join(parts)
 
 
-def _row(row: CheckRow, tr: Translator) -> str:
+def _row(row: CheckRow, tr: Translator, for_pdf: bool = False) -> str:
     result = _e(tr.gettext("report.ok" if row.ok else "report.failed"))
     if not row.ok:
         result = f'<span class="failed">{result}</span>'
     notes = "<br>".join(_e(n) for n in row.notes)
     if row.timings:
         notes = _e(row.timings) + ("<br>" + notes if notes else "")
-    cells = [
-        _e(row.id), _e(row.service), _e(row.target), result, _e(row.failure), _e(row.phase),
-        str(row.duration_ms), str(row.bytes_received),
-    ]
+    if for_pdf:  # five columns fit A4 without breaking a word; ids in a small monospace
+        failure = f'<br><span class="id">{_e(row.failure)}</span>' if row.failure else ""
+        cells = [
+            f'<span class="id">{_e(row.id)}</span><br>{_e(row.service)}',
+            f'<span class="id">{_e(_breakable(row.target))}</span>',
+            f"{result}{failure}<br>{_e(row.phase)}",
+            f"{row.duration_ms}<br>{row.bytes_received}",
+        ]
+    else:
+        cells = [
+            f'<span class="id">{_e(row.id)}</span>', _e(row.service), _e(row.target), result,
+            f'<span class="id">{_e(row.failure)}</span>', _e(row.phase),
+            str(row.duration_ms), str(row.bytes_received),
+        ]
     tds = "".join(f"<td>{c}</td>" for c in cells)
     return f'<tr>{tds}<td class="notes">{notes}</td></tr>'
 
 
-def _details(content: ReportContent, tr: Translator) -> str:
-    headers = ["report.col.check", "report.col.service", "report.col.target",
-               "report.col.result", "report.col.failure", "report.col.phase",
-               "report.col.time", "report.col.bytes"]
-    ths = "".join(f"<th>{_e(tr.gettext(h))}</th>" for h in headers)
+def _headers(tr: Translator, for_pdf: bool) -> list[str]:
+    if for_pdf:
+        return [f"{tr.gettext('report.col.check')}<br>{tr.gettext('report.col.service')}",
+                tr.gettext("report.col.target"),
+                f"{tr.gettext('report.col.result')}<br>{tr.gettext('report.col.phase')}",
+                f"{tr.gettext('report.col.time')}<br>{tr.gettext('report.col.bytes')}"]
+    return [tr.gettext(h) for h in (
+        "report.col.check", "report.col.service", "report.col.target", "report.col.result",
+        "report.col.failure", "report.col.phase", "report.col.time", "report.col.bytes")]
+
+
+def _details(content: ReportContent, tr: Translator, for_pdf: bool = False) -> str:
+    ths = "".join(f"<th>{'<br>'.join(_e(p) for p in h.split('<br>'))}</th>"
+                  for h in _headers(tr, for_pdf))
     ths += f"<th>{_e(term('details', tr))}</th>"
-    rows = "\n".join(_row(r, tr) for r in content.checks)
+    rows = "\n".join(_row(r, tr, for_pdf) for r in content.checks)
     lines = [s for s in content.sections if s.details]
     causes = ""
     if lines:
@@ -150,7 +189,7 @@ def render_html(content: ReportContent, tr: Translator, *, for_pdf: bool = False
     """The whole document as a string."""
     code = ""
     if content.code:
-        code = (f'<p class="code">{_e(term("check_code", tr))}: <strong>{_e(content.code)}'
+        code = (f'<p class="code">{_e(term("check_code", tr))}:<br><strong>{_e(content.code)}'
                 f"</strong><br>{_e(tr.gettext('report.code_hint'))}</p>")
     partial = f'<p class="partial">{_e(content.partial)}</p>' if content.partial else ""
     sections = "\n".join(_section(s, tr, for_pdf) for s in content.sections)
@@ -183,7 +222,7 @@ def render_html(content: ReportContent, tr: Translator, *, for_pdf: bool = False
 {partial}
 {sections}
 <footer><p>{"<br>".join(_e(f) for f in footer)}</p>{identifiers}</footer>
-{_details(content, tr)}
+{_details(content, tr, for_pdf)}
 </main>
 </body>
 </html>

@@ -48,12 +48,52 @@ def _ensure_gui_application() -> None:
             os.environ["QT_QPA_PLATFORM"] = previous
 
 
+PAGE_MARGIN_MM = 15
+RESOLUTION = 150
+
+
+def pdf_writer(device: Any) -> Any:
+    """A QPdfWriter on ``device``: A4, 15 mm margins, 150 dpi."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+    writer = QPdfWriter(device)
+    writer.setCreator("Connection Check")
+    writer.setResolution(RESOLUTION)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    margin = PAGE_MARGIN_MM
+    writer.setPageMargins(QMarginsF(margin, margin, margin, margin), QPageLayout.Unit.Millimeter)
+    return writer
+
+
+def page_document(content: ReportContent, tr: Translator, writer: Any) -> Any:
+    """The report as a QTextDocument laid out for ``writer``'s pages, as it will be printed.
+
+    Lines wrap only between words (``WordWrap``): Qt's default also breaks inside a word when
+    a table column is narrow («Проверк а», «dns_nxdo main»). The details table is narrow
+    enough for A4 (five columns, ids in a small monospace, addresses that wrap after dots).
+    """
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QFont, QTextDocument, QTextOption
+
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)  # fonts measured at the PDF's dpi
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(10.0)
+    document.setDefaultFont(font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    document.setDefaultTextOption(option)
+    document.setHtml(render_html(content, tr, for_pdf=True))
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    return document
+
+
 def render_pdf(content: ReportContent, tr: Translator) -> bytes:
     """The report as PDF bytes (A4, 15 mm margins, as many pages as the text needs)."""
     try:
         _ensure_gui_application()
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-        from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     except ImportError as exc:
         raise PdfError(f"Qt is not available: {exc}") from exc
 
@@ -61,18 +101,9 @@ def render_pdf(content: ReportContent, tr: Translator) -> bytes:
     buffer = QBuffer(data)
     if not buffer.open(QIODevice.OpenModeFlag.WriteOnly):
         raise PdfError("cannot open an in-memory buffer")
-    writer = QPdfWriter(buffer)
+    writer = pdf_writer(buffer)
     writer.setTitle(f"{content.title} — {content.checked_at}")
-    writer.setCreator("Connection Check")
-    writer.setResolution(150)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-
-    document = QTextDocument()
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(10.0)
-    document.setDefaultFont(font)
-    document.setHtml(render_html(content, tr, for_pdf=True))
+    document = page_document(content, tr, writer)
     document.print_(writer)
     del writer  # finishes the PDF into the buffer
     buffer.close()
@@ -80,3 +111,8 @@ def render_pdf(content: ReportContent, tr: Translator) -> bytes:
     if not pdf.startswith(b"%PDF"):
         raise PdfError("Qt produced no PDF")
     return pdf
+
+
+def ensure_gui_application() -> None:
+    """For tests that lay out a report page without writing a PDF."""
+    _ensure_gui_application()

@@ -20,8 +20,8 @@ def _section(section: Section, tr: Translator) -> list[str]:
     if section.workarounds:
         lines.append(f"{term('what_you_can_do', tr)}:")
         for n, workaround in enumerate(section.workarounds, 1):
-            lines.append(f"{n}. {workaround.title}")
-            lines += [f"   – {step}" for step in workaround.steps]
+            lines.append(f"{n}. {workaround.title}")  # numbered like the window's steps
+            lines += [f"   {k}. {step}" for k, step in enumerate(workaround.steps, 1)]
     return lines
 
 

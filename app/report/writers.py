@@ -23,7 +23,7 @@ from app.core.run import RunResult
 from app.i18n import Translator
 from app.report import privacy
 from app.report.atomic import write_atomically
-from app.report.content import ReportContent, build_content
+from app.report.content import ReportContent, build_content, for_terminal
 
 FORMATS: tuple[str, ...] = (".html", ".htm", ".pdf", ".txt", ".json")
 
@@ -85,8 +85,9 @@ _RENDERERS: dict[str, Callable[[ReportContent, Translator], bytes]] = {
 
 
 def render(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator, *, code: str,
-           include_identifiers: bool = False) -> bytes:
-    """The bytes that :func:`write_report` would write to ``path``."""
+           include_identifiers: bool = False, from_terminal: bool = False) -> bytes:
+    """The bytes that :func:`write_report` would write to ``path``. ``from_terminal``: the
+    steps name no window button ("run the check again", not "press Check again")."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         from app.report.json_report import build_document
@@ -102,6 +103,8 @@ def render(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator, *, 
                                           suffix=path.suffix or path.name))
     content = build_content(run, diagnosis, tr, code=code,
                             include_identifiers=include_identifiers)
+    if from_terminal:
+        content = for_terminal(content, tr)
     if suffix == ".pdf":
         from app.report.pdf import PdfError
 
@@ -114,14 +117,16 @@ def render(path: Path, run: RunResult, diagnosis: Diagnosis, tr: Translator, *, 
 
 
 def write_report(path: Path | str, run: RunResult, diagnosis: Diagnosis, tr: Translator, *,
-                 code: str, include_identifiers: bool = False) -> None:
+                 code: str, include_identifiers: bool = False,
+                 from_terminal: bool = False) -> None:
     """Write the report for ``run`` to ``path`` in the form its suffix names.
 
     Raises :class:`ReportError` for an unknown suffix or a file that cannot be written.
     Without ``include_identifiers`` no address, name or user name of this computer is in it.
     """
     target = Path(path)
-    data = render(target, run, diagnosis, tr, code=code, include_identifiers=include_identifiers)
+    data = render(target, run, diagnosis, tr, code=code, include_identifiers=include_identifiers,
+                  from_terminal=from_terminal)
     if target.is_dir():
         raise ReportError(target, tr.format("report.error.write", path=str(target),
                                             problem=os.strerror(errno.EISDIR)))
