@@ -23,11 +23,14 @@ def lang(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 
 
 def test_shows_code_and_lines_in_large_type_and_copies(qtbot, lang) -> None:  # type: ignore[no-untyped-def]
-    code = encode(sample.diagnosis())
+    code = encode(sample.diagnosis(), sample.STARTED)
     dialog = GuidedDialog(sample.diagnosis(), code)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert code in dialog.code_label.text()
+    assert dialog.code_label.text().splitlines()[-1] == code  # a line of its own
+    from app.ui import style
+
+    assert dialog.code_label.sizeHint().width() <= style.em(dialog, 36)  # keeps its size
     shown = dialog.lines_label.text()
     lines = guided_lines(sample.diagnosis(), lang, code)[1:]
     assert [line for line in shown.split("\n") if line] == lines

@@ -78,7 +78,8 @@ class GuidedDialog(QDialog):
         tr = language.current()
         self.setWindowTitle(tr.gettext("support.guided.title"))
         self.intro.setText(tr.gettext("support.guided.intro"))
-        self.code_label.setText(tr.format("support.guided.code", code=self.code))
+        # the code on a line of its own: 24 digits in large type would widen the dialog
+        self.code_label.setText(f"{term('check_code', tr)}:\n{self.code}" if self.code else "")
         self.code_label.setAccessibleName(term("check_code", tr))
         self.code_label.setAccessibleDescription(" ".join(self.code))
         lines = self.lines()
