@@ -18,7 +18,7 @@ WINDOWS_PACKAGES := wine wine64 nsis gcc-mingw-w64-x86-64-win32 imagemagick x11-
 	osslsigncode openssl locales
 SYSTEM_PACKAGES += $(WINDOWS_PACKAGES)
 
-.PHONY: run test lint typecheck pytest sysdeps venv clean dist dist-windows sign-windows screenshots bench
+.PHONY: run test lint typecheck pytest sysdeps venv clean dist dist-windows sign-windows screenshots bench sign-catalog
 
 venv: $(STAMP)
 
@@ -65,6 +65,12 @@ dist-windows: $(STAMP)
 sign-windows: $(STAMP)
 	@bash .ci/system-deps.sh $(WINDOWS_PACKAGES)
 	$(BIN)/python build/windows/make_dist.py --sign
+
+# A catalog update for the mirrors (docs/catalog.md "Publish an update"): the catalog, its CA
+# files and the signature into dist/catalog/. The private key comes from CONNCHECK_CATALOG_KEY_FILE
+# (or CONNCHECK_CATALOG_KEY), never from the repository. CATALOG=path signs another file.
+sign-catalog: $(STAMP)
+	$(BIN)/python -m tools.sign_catalog $(CATALOG) $(if $(SIGN_OUT),--out $(SIGN_OUT))
 
 # Every benchmark's tables (docs/performance.md); as root for the lab. BENCH_RUNS=3 runs per lab
 # scenario; `make bench BENCH=checkup` runs only the named modules.

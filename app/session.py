@@ -26,6 +26,7 @@ from app.analysis.model import Diagnosis
 from app.analysis.progressive import Decided, Progressive
 from app.catalog import CatalogError, load_catalog
 from app.catalog.call_options import CallArgsError, with_call_options
+from app.catalog.update import UpdateResult, stored_catalog
 from app.core.catalog import Catalog
 from app.core.events import Event
 from app.core.model import Observation
@@ -76,7 +77,7 @@ def prepare(options: Options) -> Catalog:
     if deadline is not None and not (math.isfinite(deadline) and deadline > 0):
         raise OptionsProblem(f"the deadline must be a number of seconds above 0, not {deadline}")
     try:
-        catalog = load_catalog(options.catalog or default_catalog_path())
+        catalog = load_catalog(options.catalog) if options.catalog else catalog_in_use()
     except CatalogError as exc:  # (a missing *shipped* catalog is MissingResource: reinstall)
         raise CatalogProblem(str(exc)) from exc
     if options.only:
@@ -86,6 +87,43 @@ def prepare(options: Options) -> Catalog:
                                  calls_long=options.calls_long)
     except CallArgsError as exc:
         raise CallOptionsProblem(str(exc)) from exc
+
+
+def catalog_in_use() -> Catalog:
+    """The catalog a run uses without ``--catalog``: the update kept earlier when it is still
+    valid and newer than the shipped catalog, else the shipped one (docs/catalog.md
+    "Updates"). Raises CatalogError only for a broken shipped catalog."""
+    shipped = load_catalog(default_catalog_path())
+    return stored_catalog(newer_than=shipped.version) or shipped
+
+
+async def update_catalog(options: Options = Options()) -> UpdateResult:
+    """Fetch a newer signed catalog from the update sources of the catalog in use (or of
+    ``--catalog``, which also names the extra CA the download may trust: the lab) and keep it
+    for the next runs. Contacts only those sources, and only when called: the presenters call
+    it when the person agreed. Never raises for what a network or a mirror does (that is in
+    the result); raises CatalogProblem for a ``--catalog`` that cannot be used."""
+    from app.catalog.update import is_newer, update
+    from app.engine.fetch_update import fetch, tls_context
+
+    try:
+        in_use = catalog_in_use()
+        chosen = load_catalog(options.catalog) if options.catalog else None
+    except CatalogError as exc:
+        raise CatalogProblem(str(exc)) from exc
+    source = chosen or in_use
+    current = in_use.version
+    if chosen is not None and is_newer(chosen.version, current):
+        current = chosen.version
+    try:
+        ctx = tls_context(source.extra_ca)
+    except OSError as exc:  # ssl.SSLError is an OSError: an extra CA that is not a certificate
+        raise CatalogProblem(f"catalog {source.path}: extra_ca: {exc}") from exc
+
+    async def get(url: str, max_bytes: int, timeout_s: float) -> bytes:
+        return await fetch(url, max_bytes, timeout_s, ctx=ctx)
+
+    return await update(source.update_urls, current, get, name=in_use.name)
 
 
 def check_code(diagnosis: Diagnosis, started_at: dt.datetime | None = None) -> str | None:

@@ -30,8 +30,9 @@ _CHECK_KEYS = {
 }
 _CATALOG_KEYS = {
     "schema", "name", "version", "country", "extra_ca", "ordinary_ranges", "timeout_s",
-    "deadline_s", "concurrency",
+    "deadline_s", "concurrency", "update_urls",
 }
+MAX_UPDATE_URLS = 8
 _RESTRICTION_KEYS = {"id", "country", "announced", "feature", "services", "source", "summary"}
 _Name = TypeVar("_Name", Feature, Kind, Role)
 
@@ -77,6 +78,7 @@ def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
     timeout_s = _number(path, head.get("timeout_s", 8.0), None, "timeout_s", 0.1, 120)
     deadline_s = _number(path, head.get("deadline_s", 45.0), None, "deadline_s", 1, 600)
     concurrency = int(_number(path, head.get("concurrency", 24), None, "concurrency", 1, 256))
+    update_urls = _update_urls(path, head.get("update_urls", []))
     checks = _parse_checks(path, data.get("check", []), timeout_s)
     raw_restrictions = data.get("restriction", [])
     if not isinstance(raw_restrictions, list):
@@ -96,6 +98,7 @@ def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
         deadline_s=deadline_s,
         concurrency=concurrency,
         restrictions=restrictions,
+        update_urls=update_urls,
     )
 
 
@@ -130,6 +133,26 @@ def _ordinary_ranges(
         except ValueError:
             raise CatalogError(path, f"ordinary_ranges: not a network: {text!r}") from None
     return tuple(ranges)
+
+
+def _update_urls(path: Path, value: Any) -> tuple[str, ...]:
+    """Where signed updates of this catalog live: https:// URLs of the catalog file, a plain
+    host (no user, no query), at most MAX_UPDATE_URLS (docs/catalog.md "Updates")."""
+    urls = _list_of_str(path, value, None, "update_urls")
+    if len(urls) > MAX_UPDATE_URLS:
+        raise CatalogError(path, f"update_urls: at most {MAX_UPDATE_URLS}, got {len(urls)}")
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError:
+            parts = None
+        if (parts is None or parts.scheme != "https" or not parts.hostname or parts.username
+                or parts.password or parts.query or parts.fragment
+                or not parts.path.endswith(".toml") or not url.isprintable()):
+            raise CatalogError(path, f"update_urls: not an https:// URL of a .toml file: "
+                                     f"{_shown(url)}")
+    return tuple(urls)
 
 
 def _parse_checks(path: Path, raw_checks: Any, default_timeout: float) -> tuple[Check, ...]:

@@ -117,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
     history.add_argument("--json", action="store_true")
 
+    update = sub.add_parser("update", help="fetch a newer signed list of services now "
+                                           "(contacts only the update sources it names)")
+    update.add_argument("--catalog", type=Path,
+                        help="take the update sources (and extra CA) from this catalog")
+    update.add_argument("--lang", type=_lang, dest="sub_lang", help="ru or en")
+
     from app.cli import echo_peer
 
     echo_peer.add_parser(sub)
@@ -198,6 +204,8 @@ def _dispatch(args: argparse.Namespace, lang: str | None, parser: argparse.Argum
         return commands.decode(args, lang)
     if args.command == "history":
         return commands.history(args, lang)
+    if args.command == "update":
+        return commands.update(args, lang)
     if args.command == "echo-peer":
         from app.cli import echo_peer
 

@@ -42,6 +42,7 @@ class Catalog:
     concurrency: int = 24
     restrictions: tuple[Restriction, ...] = field(default=())
     schema: int = SCHEMA
+    update_urls: tuple[str, ...] = ()  # HTTPS mirrors of the signed catalog (docs/catalog.md)
 
     def by_id(self, check_id: str) -> Check:
         for check in self.checks:
