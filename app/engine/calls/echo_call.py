@@ -24,6 +24,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from app.core import call_defaults as defaults
 from app.core import failures as F
 from app.core.model import Check, Observation, Phase
+from app.engine.calls.candidates import only_candidates_of
 from app.engine.calls.turn_call import CallProgress, add_media_stats, media_window
 from app.engine.calls.webrtc import FrameLog, add_tone, close_all, wait_connected
 from app.engine.classify import classify
@@ -35,8 +36,10 @@ MAX_ANSWER = 64 * 1024
 
 async def post_offer(url: str, offer: RTCSessionDescription, ssl_ctx: ssl.SSLContext | None,
                      timeout_s: float, token: str = "") -> RTCSessionDescription:
-    """POST the offer to ``url``/offer (with the peer's token, if any); return the answer.
-    Raises StepFailed."""
+    """POST the offer to ``url``/offer (with the peer's token, if any); return the answer,
+    its ICE candidates cut down to the address the answer came from: a peer (or whoever
+    answers in its place) cannot make this computer contact anything else — no third
+    address, no mDNS name. Raises StepFailed."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -51,6 +54,7 @@ async def post_offer(url: str, offer: RTCSessionDescription, ssl_ctx: ssl.SSLCon
     try:
         async with asyncio.timeout(timeout_s):
             reader, writer = await asyncio.open_connection(host, port, ssl=use_ssl)
+            peer_address = str((writer.get_extra_info("peername") or ("",))[0])
             try:
                 writer.write(request)
                 await writer.drain()
@@ -72,7 +76,9 @@ async def post_offer(url: str, offer: RTCSessionDescription, ssl_ctx: ssl.SSLCon
                          f"echo peer answered {head[:80]!r}")
     try:
         answer = json.loads(payload)
-        return RTCSessionDescription(answer["sdp"], answer["type"])
+        if answer["type"] != "answer" or not isinstance(answer["sdp"], str):
+            raise ValueError("expected {\"sdp\": ..., \"type\": \"answer\"}")
+        return RTCSessionDescription(only_candidates_of(answer["sdp"], peer_address), "answer")
     except (ValueError, KeyError, TypeError) as exc:
         raise StepFailed(Phase.HTTP, F.HTTP_INVALID_RESPONSE, f"not an answer: {exc}") from None
 

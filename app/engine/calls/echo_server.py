@@ -24,16 +24,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hmac
 import ipaddress
 import json
-import re
+import ssl
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aioice.ice
+from aioice import stun
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+
+from app.engine.calls.candidates import audio_only, only_candidates_of, parse_sdp, same_address
 
 MAX_SESSIONS = 4
 SESSION_S = 60.0
@@ -47,64 +53,74 @@ TOTAL_BURST = 4000.0
 HTTP_RATE = 0.5  # requests per second per source address; one check makes one or two
 HTTP_BURST = 10.0
 MAX_CONNECTIONS = 32  # HTTP connections served at once; more are closed straight away
-REQUEST_S = 15.0
-_MAX_SOURCES = 4096
-_CANDIDATE = re.compile(r"^a=candidate:\S+ \d+ \S+ \d+ (\S+) .*$")
+MAX_CONNECTIONS_PER_SOURCE = 4  # ... and per source address (an IPv6 /64 is one source)
+NEW_SOURCE_SHARE = 8  # the last slots go only to sources holding no connection yet
+HEADER_S = 5.0  # to send the request head
+REQUEST_S = 15.0  # for the whole request
+MAX_SOURCES = 4096  # rate-limit buckets kept; the least recently used one goes first
+
+
+def source_key(address: str) -> str:
+    """The unit a limit counts: an IPv4 address, or an IPv6 /64 (one host often holds a
+    whole /64, so per /128 an attacker has endless addresses)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 class _Buckets:
-    """Token buckets per key (a source address), bounded in number."""
+    """Token buckets per source (``source_key``); at most ``MAX_SOURCES`` kept, the least
+    recently used dropped first, so many addresses cannot reset everyone's limit."""
 
     def __init__(self, rate: float, burst: float) -> None:
         self.rate, self.burst = rate, burst
-        self.state: dict[str, tuple[float, float]] = {}
+        self.state: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def take(self, key: str) -> bool:
+    def take(self, address: str) -> bool:
+        key = source_key(address)
         now = time.monotonic()
-        tokens, last = self.state.get(key, (self.burst, now))
+        tokens, last = self.state.pop(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens < 1.0:
-            self.state[key] = (tokens, now)
-            return False
-        if len(self.state) >= _MAX_SOURCES and key not in self.state:
-            self.state.clear()
-        self.state[key] = (tokens - 1.0, now)
-        return True
+        allowed = tokens >= 1.0
+        self.state[key] = (tokens - 1.0 if allowed else tokens, now)
+        while len(self.state) > MAX_SOURCES:
+            self.state.popitem(last=False)
+        return allowed
 
 
-def _same_address(a: str, b: str) -> bool:
+# Which local addresses ICE offers for media: None means every interface (aioice's
+# default); set while the peer answers a call so media follows --listen.
+_MEDIA_HOST: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "conncheck_media_host", default=None)
+_all_host_addresses = aioice.ice.get_host_addresses
+
+
+def _host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+    host = _MEDIA_HOST.get()
+    return [host] if host is not None else _all_host_addresses(use_ipv4, use_ipv6)
+
+
+aioice.ice.get_host_addresses = _host_addresses  # type: ignore[assignment]
+
+
+def _media_host(listen: str) -> str | None:
+    """The one address media uses when ``--listen`` names one; None for a wildcard."""
     try:
-        x, y = ipaddress.ip_address(a.split("%", 1)[0]), ipaddress.ip_address(b.split("%", 1)[0])
+        ip = ipaddress.ip_address(listen)
     except ValueError:
-        return False
-    if isinstance(x, ipaddress.IPv6Address) and x.ipv4_mapped:
-        x = x.ipv4_mapped
-    if isinstance(y, ipaddress.IPv6Address) and y.ipv4_mapped:
-        y = y.ipv4_mapped
-    return x == y
-
-
-def only_candidates_of(sdp: str, source: str) -> str:
-    """The offer with every ICE candidate removed whose address is not ``source`` (the
-    address the offer came from): the peer must never send to a third party. The caller's
-    real address is still found through its connectivity checks (peer-reflexive)."""
-    kept, dropped, remaining = [], 0, 0
-    for line in sdp.splitlines(keepends=True):
-        match = _CANDIDATE.match(line.rstrip("\r\n"))
-        if match and not _same_address(match[1], source):
-            dropped += 1
-            continue
-        remaining += bool(match)
-        kept.append(line)
-    if dropped and not remaining:
-        # Behind a NAT no candidate is the source address: keep waiting for the caller's
-        # checks (ended by the session's time limit) instead of failing at once.
-        kept = [line for line in kept if not line.startswith("a=end-of-candidates")]
-    return "".join(kept)
+        return None
+    return None if ip.is_unspecified else str(ip)
 
 
 class _UdpEcho(asyncio.DatagramProtocol):
-    """Echo with a token bucket per source address."""
+    """Echo with a token bucket per source address and one for all sources; the WebRTC
+    calls' ICE sockets answer STUN under the same buckets (``EchoPeer._guard_ice``)."""
 
     def __init__(self) -> None:
         self.transport: Any = None
@@ -115,10 +131,11 @@ class _UdpEcho(asyncio.DatagramProtocol):
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
 
+    def allowed(self, address: str) -> bool:
+        return self.buckets.take(address) and self.total.take("*")
+
     def datagram_received(self, data: bytes, addr: Any) -> None:
-        if len(data) > MAX_DATAGRAM:
-            return
-        if not self.buckets.take(addr[0]) or not self.total.take("*"):
+        if len(data) > MAX_DATAGRAM or not self.allowed(addr[0]):
             return
         self.echoed += 1
         self.transport.sendto(data, addr)
@@ -132,10 +149,13 @@ class EchoPeer:
     token: str | None = None  # the shared token POST /offer must carry (None: open)
     max_sessions: int = MAX_SESSIONS
     session_s: float = SESSION_S
+    tls: ssl.SSLContext | None = None  # HTTPS for the signalling (--tls-cert/--tls-key)
     sessions: set[RTCPeerConnection] = field(default_factory=set)
     refused: dict[int, int] = field(default_factory=dict)  # HTTP status -> how many times
+    ice_dropped: int = 0  # STUN requests on the calls' sockets not answered
     _http_buckets: _Buckets = field(default_factory=lambda: _Buckets(HTTP_RATE, HTTP_BURST))
-    _connections: int = 0
+    _connections: dict[str, int] = field(default_factory=dict)  # source -> open connections
+    _pending: int = 0  # calls being set up (counted against max_sessions)
     _server: asyncio.Server | None = None
     _udp: Any = None
     _echo: _UdpEcho | None = None
@@ -143,7 +163,7 @@ class EchoPeer:
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, self.host, self.port,
-                                                  limit=MAX_HEADER)
+                                                  limit=MAX_HEADER, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
         loop = asyncio.get_running_loop()
         self._udp, self._echo = await loop.create_datagram_endpoint(
@@ -162,15 +182,26 @@ class EchoPeer:
         self.sessions.clear()
 
     # ------------------------------------------------------------------ HTTP
+    def _admit(self, source: str) -> bool:
+        """Room for one more connection from ``source``: at most MAX_CONNECTIONS_PER_SOURCE
+        each, and the last NEW_SOURCE_SHARE of MAX_CONNECTIONS only for sources with none."""
+        held, total = self._connections.get(source, 0), sum(self._connections.values())
+        if total >= MAX_CONNECTIONS or held >= MAX_CONNECTIONS_PER_SOURCE:
+            return False
+        return not (held and total >= MAX_CONNECTIONS - NEW_SOURCE_SHARE)
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self._connections >= MAX_CONNECTIONS:
+        source = source_key(str((writer.get_extra_info("peername") or ("",))[0]))
+        if not self._admit(source):
             writer.close()
             return
-        self._connections += 1
+        self._connections[source] = self._connections.get(source, 0) + 1
         try:
             await self._serve(reader, writer)
         finally:
-            self._connections -= 1
+            self._connections[source] -= 1
+            if not self._connections[source]:
+                del self._connections[source]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         source = str((writer.get_extra_info("peername") or ("",))[0])
@@ -184,6 +215,9 @@ class EchoPeer:
                 too_big = isinstance(exc, asyncio.LimitOverrunError) or "too large" in str(exc)
                 status, body = (413, {"error": "request too large"}) if too_big else (
                     400, {"error": f"bad request: {type(exc).__name__}"})
+            except TimeoutError:
+                writer.close()  # too slow: no answer, the slot is free again
+                return
             except Exception as exc:  # any malformed request: answer 400, keep serving
                 status, body = 400, {"error": f"bad request: {type(exc).__name__}"}
         if status != 200:
@@ -210,7 +244,8 @@ class EchoPeer:
 
     async def _request(self, reader: asyncio.StreamReader,
                        source: str) -> tuple[int, dict[str, Any]]:
-        head = await reader.readuntil(b"\r\n\r\n")
+        async with asyncio.timeout(HEADER_S):
+            head = await reader.readuntil(b"\r\n\r\n")
         if len(head) > MAX_HEADER:
             raise ValueError("header too large")
         lines = head.decode("latin-1").split("\r\n")
@@ -228,35 +263,75 @@ class EchoPeer:
         if not 0 < length <= MAX_BODY:
             return 413, {"error": "body missing or too large"}
         offer = json.loads(await reader.readexactly(length))
-        if offer.get("type") != "offer" or not isinstance(offer.get("sdp"), str):
+        if (not isinstance(offer, dict) or offer.get("type") != "offer"
+                or not isinstance(offer.get("sdp"), str)):
             return 400, {"error": "expected {\"sdp\": ..., \"type\": \"offer\"}"}
-        if len(self.sessions) >= self.max_sessions:
+        try:
+            audio_only(parse_sdp(offer["sdp"]))
+            sdp_text = only_candidates_of(offer["sdp"], source)
+        except ValueError as exc:
+            return 400, {"error": str(exc)}
+        if len(self.sessions) + self._pending >= self.max_sessions:
             return 503, {"error": "busy: too many test calls at once"}
-        sdp = only_candidates_of(offer["sdp"], source)
-        answer = await self._answer(RTCSessionDescription(sdp, "offer"))
+        self._pending += 1  # the slot is held from here; _answer keeps it only on success
+        try:
+            answer = await self._answer(RTCSessionDescription(sdp_text, "offer"), source)
+        finally:
+            self._pending -= 1
         return 200, {"sdp": answer.sdp, "type": answer.type}
 
     # ------------------------------------------------------------------ WebRTC
-    async def _answer(self, offer: RTCSessionDescription) -> RTCSessionDescription:
+    async def _answer(self, offer: RTCSessionDescription,
+                      caller: str) -> RTCSessionDescription:
         servers = [RTCIceServer(urls=self.stun)] if self.stun else []
         pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
-        self.sessions.add(pc)
 
         @pc.on("track")
         def _on_track(track: Any) -> None:
-            pc.addTrack(track)  # echo: the caller hears its own tone back
+            if track.kind == "audio":
+                pc.addTrack(track)  # echo: the caller hears its own tone back
 
         @pc.on("connectionstatechange")
         async def _on_state() -> None:
             if pc.connectionState in ("failed", "closed"):
                 await self._end(pc)
 
+        token = _MEDIA_HOST.set(_media_host(self.host))
+        try:
+            await pc.setRemoteDescription(offer)
+            self._guard_ice(pc, caller)
+            await pc.setLocalDescription(await pc.createAnswer())
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await pc.close()
+            raise
+        finally:
+            _MEDIA_HOST.reset(token)
+        self.sessions.add(pc)
         task = asyncio.ensure_future(self._expire(pc))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        await pc.setRemoteDescription(offer)
-        await pc.setLocalDescription(await pc.createAnswer())
         return pc.localDescription
+
+    def _guard_ice(self, pc: RTCPeerConnection, caller: str) -> None:
+        """STUN requests on this call's ICE sockets are answered only when they come from
+        the caller's address and fit the UDP echo's buckets: a correctly authenticated
+        request with a forged source would otherwise make the peer answer (and start
+        checks towards) any address, several packets for one."""
+        echo = self._echo
+        for transceiver in pc.getTransceivers():
+            connection = transceiver.receiver.transport.transport.iceGatherer._connection
+            received = connection.request_received
+
+            def guarded(message: stun.Message, addr: tuple[str, int], protocol: Any,
+                        _received: Callable[..., None] = received) -> None:
+                if not same_address(addr[0], caller) or (
+                        echo is not None and not echo.allowed(addr[0])):
+                    self.ice_dropped += 1
+                    return
+                _received(message, addr, protocol)
+
+            connection.request_received = guarded  # type: ignore[method-assign]
 
     async def _expire(self, pc: RTCPeerConnection) -> None:
         await asyncio.sleep(self.session_s)
@@ -271,9 +346,9 @@ class EchoPeer:
 async def serve(host: str, port: int, stun: str | None = None,
                 lifetime_s: float | None = None,
                 on_listening: Callable[[int], None] | None = None,
-                token: str | None = None) -> None:
+                token: str | None = None, tls: ssl.SSLContext | None = None) -> None:
     """Run until cancelled (or for ``lifetime_s``); ``on_listening(port)`` once it listens."""
-    peer = EchoPeer(host, port, stun, token=token)
+    peer = EchoPeer(host, port, stun, token=token, tls=tls)
     await peer.start()
     if on_listening is not None:
         on_listening(peer.port)
