@@ -265,7 +265,8 @@ def test_echo_peer_cli_warns_when_open_and_checks_the_token(
     args = build_parser().parse_args(["echo-peer", "--listen", listen, "--lifetime", "0.2",
                                       "--token", TOKEN])
     assert echo_peer.run(args) == 0
-    assert "WARNING" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no token" not in err and "--token on the command line is visible" in err
     monkeypatch.setenv(echo_peer.TOKEN_ENV, "short")
     args = build_parser().parse_args(["echo-peer", "--listen", listen])
     assert echo_peer.run(args) == 2

@@ -14,8 +14,10 @@ import asyncio
 import json
 import re
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import aioice.ice
@@ -497,3 +499,102 @@ async def test_post_offer_keeps_only_the_peers_candidates(peer: echo_server.Echo
     _, _, candidates = _ice(answer.sdp)
     assert candidates and {ip for ip, _ in candidates} == {"127.0.0.1"}
 
+
+
+# ------------------------------------------------------------------ 7. the token
+
+def _free_listen() -> str:
+    with socket.socket() as probe:  # a free port number (the peer needs TCP and UDP on it)
+        probe.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_the_token_comes_from_a_file_and_the_command_line_is_warned_about(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """Before: only --token (readable by every local user in ps) or the environment."""
+    from app.cli import echo_peer
+    from app.cli.main import build_parser
+
+    monkeypatch.delenv(echo_peer.TOKEN_ENV, raising=False)
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret-token_1\n")
+    token_file.chmod(0o600)
+    base = ["echo-peer", "--listen", _free_listen(), "--lifetime", "0.2"]
+    args = build_parser().parse_args([*base, "--token-file", str(token_file)])
+    assert echo_peer._token(args) == "s3cret-token_1"
+    assert echo_peer.run(args) == 0
+    err = capsys.readouterr().err
+    assert "WARNING" not in err and "in clear" in err  # plain HTTP is said
+    assert echo_peer.run(build_parser().parse_args([*base, "--token", "s3cret-token_1"])) == 0
+    assert "visible to every user" in capsys.readouterr().err
+    missing = build_parser().parse_args([*base, "--token-file", str(tmp_path / "none")])
+    assert echo_peer.run(missing) == 2
+    assert "cannot read --token-file" in capsys.readouterr().err
+    key_only = build_parser().parse_args([*base, "--tls-key", str(token_file)])
+    assert echo_peer.run(key_only) == 2
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "echo peer test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
+
+
+async def test_signalling_over_https_with_a_certificate_path(
+        tmp_path: Path, no_mdns: list[str]) -> None:
+    """Before: plain HTTP only, so the token crossed the network in clear."""
+    from app.cli.echo_peer import tls_context
+
+    cert, key = _self_signed(tmp_path)
+    server = echo_server.EchoPeer("127.0.0.1", 0, token="s3cret-token_1",
+                                  tls=tls_context(cert, key))
+    await server.start()
+    client = ssl.create_default_context(cafile=str(cert))
+    pc = RTCPeerConnection(NO_ICE_SERVERS)
+    pc.addTrack(ToneTrack(5))
+    try:
+        await pc.setLocalDescription(await pc.createOffer())
+        sdp = re.sub(r"a=(candidate:|end-of-candidates)[^\r\n]*\r\n", "",
+                     pc.localDescription.sdp)
+        answer = await post_offer(f"https://127.0.0.1:{server.port}",
+                                  RTCSessionDescription(sdp, "offer"), client, 5.0,
+                                  token="s3cret-token_1")
+        assert answer.type == "answer" and len(server.sessions) == 1
+        status, _ = await _http(server.port, b"GET /health HTTP/1.1\r\n\r\n")
+        assert status == 0  # plain HTTP to the HTTPS port gets nothing
+    finally:
+        await pc.close()
+        await server.stop()
+
+
+def test_the_systemd_example_keeps_the_token_out_of_the_unit() -> None:
+    """Before: `Environment=CONNCHECK_ECHO_TOKEN=...` in a unit file every user can read."""
+    doc = (Path(__file__).parents[2] / "docs" / "echo-peer.md").read_text(encoding="utf-8")
+    unit = doc[doc.index("[Unit]"):doc.index("WantedBy=multi-user.target")]
+    assert "Environment=CONNCHECK_ECHO_TOKEN" not in unit and "--token " not in unit
+    assert "LoadCredential=" in unit and "--token-file" in unit
+    assert "chmod 0600" in doc or "install -m 0600" in doc

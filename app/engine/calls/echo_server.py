@@ -8,16 +8,22 @@ straight back), and a UDP echo on the same UDP port (for the ``udp``, ``call_flo
 Safe to leave running on the open internet (docs/echo-peer.md "Safety", docs/security.md):
 
 - a shared token: with one set, ``POST /offer`` needs ``Authorization: Bearer TOKEN``
-  (``401`` otherwise, and no call is set up);
-- at most ``max_sessions`` calls at a time (``503``), each closed after ``session_s``;
-- HTTP requests are rate-limited per source address (``429``), at most ``MAX_CONNECTIONS``
-  are served at once, headers and bodies are size-capped (``413``), each request has 15 s;
+  (``401`` otherwise, and no call is set up); HTTPS when given a certificate;
+- an offer is read by aiortc's own SDP parser and must be exactly one audio section
+  (``400`` otherwise); at most ``max_sessions`` calls at a time (``503``), a slot is held
+  only by a call that was set up, each closed after ``session_s``;
+- HTTP requests are rate-limited per source (``429``; a source is an IPv4 address or an
+  IPv6 /64, the table keeps the most recently seen ``MAX_SOURCES``); at most
+  ``MAX_CONNECTIONS`` are served at once, ``MAX_CONNECTIONS_PER_SOURCE`` per source, the
+  last ``NEW_SOURCE_SHARE`` only for sources holding none; headers and bodies are
+  size-capped (``413``); ``HEADER_S`` for the head, ``REQUEST_S`` for the request;
 - no relaying: the peer only ever sends to the address a request or datagram came from. The
-  offer's ICE candidates are cut down to that address (an offer naming a third party's
-  address makes the peer send nothing there), and the client cannot hand it ICE servers —
-  it uses only its own ``--stun``;
-- the UDP echo is rate-limited per source address and in total, and an echo is never bigger
-  than what it got, so it cannot be used to flood anyone.
+  offer's ICE candidates are cut down to that address (``candidates.only_candidates_of``),
+  the call's sockets answer STUN only from it and under the UDP echo's buckets, and the
+  client cannot hand it ICE servers — it uses only its own ``--stun``. Media uses only the
+  ``--listen`` address unless that is a wildcard;
+- the UDP echo is rate-limited per source and in total, and an echo is never bigger than
+  what it got, so it cannot be used to flood anyone.
 """
 
 from __future__ import annotations
