@@ -8,6 +8,7 @@ a ``conncheck echo-peer``: plain UDP, a call-length flow, call-shaped bursts, a 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -125,8 +126,7 @@ def with_call_options(catalog: Catalog, *, turn: Sequence[str] = (),
     checks = list(catalog.checks) + turn_checks_from_args(list(turn))
     if echo_peer:
         checks += echo_checks_from_args(echo_peer)
-    ids = [c.id for c in checks]
-    clash = sorted({i for i in ids if ids.count(i) > 1})
+    clash = sorted(i for i, n in Counter(c.id for c in checks).items() if n > 1)  # linear
     if clash:
         raise CallArgsError(f"the catalog already has check id(s) {', '.join(clash)}")
     if calls_long:

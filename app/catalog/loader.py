@@ -33,6 +33,12 @@ _CATALOG_KEYS = {
     "deadline_s", "concurrency", "update_urls",
 }
 MAX_UPDATE_URLS = 8
+# Refused before the TOML parser sees the file: Python's parser is quadratic in the parts of
+# one dotted key (a 40 KB line of them took 5 s and 2.4 GB), so lines are short and the file
+# small; the shipped catalog is 26 KB, 64 entries, lines under 300 characters.
+MAX_CATALOG_BYTES = 256 * 1024
+MAX_LINE_CHARS = 1024
+MAX_CHECKS = 1000
 _RESTRICTION_KEYS = {"id", "country", "announced", "feature", "services", "source", "summary"}
 _Name = TypeVar("_Name", Feature, Kind, Role)
 
@@ -58,6 +64,7 @@ def load_catalog(path: Path | str) -> Catalog:
         raise CatalogError(path, "file not found") from None
     except OSError as exc:
         raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
+    _within_limits(path, raw)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -67,6 +74,17 @@ def load_catalog(path: Path | str) -> Catalog:
     except RecursionError:  # tomllib recurses into nested arrays and inline tables
         raise CatalogError(path, "not valid TOML: nested too deeply") from None
     return parse_catalog(data, path)
+
+
+def _within_limits(path: Path, raw: bytes) -> None:
+    """Size, line length and entry count, checked on the bytes before any parsing."""
+    if len(raw) > MAX_CATALOG_BYTES:
+        raise CatalogError(path, f"too large: {len(raw)} bytes, at most {MAX_CATALOG_BYTES}")
+    longest = max(map(len, raw.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise CatalogError(path, f"a line of {longest} characters, at most {MAX_LINE_CHARS}")
+    if raw.count(b"[[check]]") > MAX_CHECKS:
+        raise CatalogError(path, f"more than {MAX_CHECKS} [[check]] entries")
 
 
 def parse_catalog(data: dict[str, Any], path: Path) -> Catalog:
@@ -158,6 +176,8 @@ def _update_urls(path: Path, value: Any) -> tuple[str, ...]:
 def _parse_checks(path: Path, raw_checks: Any, default_timeout: float) -> tuple[Check, ...]:
     if not isinstance(raw_checks, list) or not raw_checks:
         raise CatalogError(path, "no [[check]] entries")
+    if len(raw_checks) > MAX_CHECKS:
+        raise CatalogError(path, f"more than {MAX_CHECKS} [[check]] entries")
     checks: list[Check] = []
     seen_ids: set[str] = set()
     for index, raw in enumerate(raw_checks, start=1):
@@ -179,7 +199,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     host, port = _check_target(path, raw, kind, entry)
     ca_file = None
     if "ca" in raw:
-        ca_file = str(_ca_path(path, raw["ca"], "'ca'", entry))
+        ca_file = str(_ca_path(path, raw["ca"], "'ca'", entry, inside=True))
     calls = _call_fields(path, raw, kind, entry)
     timeout_s = _check_timeout(path, raw, kind, calls.get("duration_s", 0.0), default_timeout,
                                entry)
@@ -475,14 +495,22 @@ def _split_url(path: Path, url: str, entry: str) -> SplitResult:
         raise CatalogError(path, f"bad url {url!r}: {exc}", entry) from None
 
 
-def _ca_path(path: Path, value: Any, what: str, entry: str | None = None) -> Path:
+def _ca_path(path: Path, value: Any, what: str, entry: str | None = None,
+             inside: bool = False) -> Path:
+    """The CA file ``value`` names, relative to the catalog's folder; with ``inside``, it
+    must resolve (symbolic links followed) to a file in that folder or below it."""
     if not isinstance(value, str) or not value:
         raise CatalogError(path, f"{what} must be a file name", entry)
     try:
-        ca = (path.parent / value).resolve()
-        found = ca.is_file()
+        folder = path.parent.resolve()
+        ca = (folder / value).resolve()
+        outside = inside and not ca.is_relative_to(folder)
+        found = not outside and ca.is_file()
     except (OSError, ValueError):  # a NUL in the name, a name too long …
-        found = False
+        outside, found = False, False
+    if outside:
+        raise CatalogError(path, f"{what} must be next to the catalog, not {_shown(value)}",
+                           entry)
     if not found:
         raise CatalogError(path, f"{what} file not found: {_shown(value)}", entry)
     return ca
