@@ -52,6 +52,7 @@ class Options:
     calls_long: bool = False  # call tests run about 20 s instead of 6 s
     deadline_s: float | None = None  # overall limit; None: the catalog's
     sequential: bool = False  # one check after another (benchmarks only)
+    no_update: bool = False  # the window: no catalog update this time, even if agreed
 
 
 class SessionError(Exception):

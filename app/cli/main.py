@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="start the window offscreen, render every page, exit 0 if all is well")
     parser.add_argument("--lang", type=_lang, help="language: ru or en (default: the system's)")
+    parser.add_argument("--no-update", action="store_true",
+                        help="the window: do not update the list of services this time, even "
+                             "if you agreed to (`conncheck check` never updates it; "
+                             "`conncheck update` does, once)")
     sub = parser.add_subparsers(dest="command")
 
     check = sub.add_parser("check", help="check calls, messages and maps on this network",

@@ -26,6 +26,7 @@ def options_from(args: argparse.Namespace) -> Options:
         calls_long=args.calls_long,
         deadline_s=args.deadline,
         sequential=getattr(args, "sequential", False),
+        no_update=getattr(args, "no_update", False),
     )
 
 

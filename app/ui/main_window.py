@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QWidget
 from shiboken6 import isValid
 
 from app import crashlog
+from app.catalog.update import Status, UpdateResult
 from app.core.catalog import Catalog
 from app.knowledge.names import term
 from app.session import Options, Outcome, SessionError, prepare
@@ -29,6 +30,8 @@ from app.ui.pages.details import DetailsPage
 from app.ui.pages.results import ResultsPage
 from app.ui.pages.welcome import WelcomePage
 from app.ui.settings import Settings
+from app.ui.update_thread import CatalogUpdater
+from app.ui.widgets.notice import Notice
 
 CLOSE_WAIT_S = 3.0  # closing during a run: how long to wait for the engine thread
 
@@ -53,6 +56,8 @@ class MainWindow(QMainWindow):
         self.bridge.verdict.connect(self._on_verdict)
         self.bridge.finished.connect(self._on_finished)
         self.bridge.failed.connect(self._on_failed)
+        self.updater = CatalogUpdater(self)
+        self.updater.done.connect(self._on_catalog_update)
 
         self.welcome = WelcomePage(self.catalog, show_notice=not settings.notice_seen)
         self.checking = CheckingPage()
@@ -66,6 +71,7 @@ class MainWindow(QMainWindow):
         self.stack.setContentsMargins(margin, margin // 2, margin, margin // 2)
 
         self.welcome.start.connect(self.start_check)
+        self._connect_notice(self.welcome.notice)
         self.checking.cancel.connect(self.cancel_check)
         self.results.again.connect(self.start_check)
         self.results.details.connect(self.show_details)
@@ -85,6 +91,8 @@ class MainWindow(QMainWindow):
         self._show_page(self.welcome)
         if self.catalog_problem is not None:
             QTimer.singleShot(0, self._show_catalog_problem)
+        if settings.keep_catalog_updated:
+            QTimer.singleShot(0, self.update_catalog)
 
     def _first_size(self) -> QSize:
         """Roomy enough for the cards at the user's font size, never larger than the screen."""
@@ -104,6 +112,37 @@ class MainWindow(QMainWindow):
             self.catalog, self.catalog_problem = None, str(exc)
         except Exception:  # a loader bug: still a message with details, never a crash
             self.catalog, self.catalog_problem = None, traceback.format_exc()
+
+    # -- catalog updates (docs/catalog.md "Updates"): only when the person agreed ---------
+    def _connect_notice(self, notice: Notice) -> None:
+        notice.set_keep_updated(self.settings.keep_catalog_updated)
+        notice.keep_updated_changed.connect(self._set_keep_updated)
+
+    def _notices(self) -> list[Notice]:
+        return [self.welcome.notice, *(d.notice for d in self.dialogs
+                                       if isinstance(d, NoticeDialog))]
+
+    def _set_keep_updated(self, on: bool) -> None:
+        self.settings.keep_catalog_updated = on
+        self.settings.save()
+        for notice in self._notices():
+            notice.set_keep_updated(on)
+        if on:
+            self.update_catalog()
+
+    def update_catalog(self) -> None:
+        """Fetch a newer list of services on its own thread (never the GUI thread)."""
+        if self.settings.keep_catalog_updated and not self.options.no_update:
+            self.updater.start(self.options)
+
+    def _on_catalog_update(self, result: UpdateResult) -> None:
+        line = language.current().format(f"cli.update.{result.status.value}",
+                                         version=result.version)
+        for notice in self._notices():
+            notice.set_update_line(line)
+        if result.status == Status.UPDATED and not self.bridge.is_running():
+            self._load_catalog()
+            self.welcome.set_catalog(self.catalog)
 
     def _show_catalog_problem(self) -> None:
         if self.catalog_problem is not None:
@@ -326,7 +365,9 @@ class MainWindow(QMainWindow):
         self._open(HistoryDialog(parent=self))
 
     def show_notice(self) -> None:
-        self._open(NoticeDialog(self.catalog, self))
+        dialog = NoticeDialog(self.catalog, self)
+        self._connect_notice(dialog.notice)
+        self._open(dialog)
 
     def show_error(self, message_key: str, details: str) -> ErrorDialog:
         dialog = ErrorDialog(message_key, details, self)

@@ -1,4 +1,5 @@
-"""The few things the window remembers: its size, the language, and "notice seen".
+"""The few things the window remembers: its size, the language, "notice seen", and whether
+the person agreed to keep the list of services up to date (docs/catalog.md "Updates").
 
 JSON in the platform's user config folder (``CONNCHECK_CONFIG_DIR`` overrides it, for tests).
 Nothing about checks or networks is stored here. A broken file falls back to the defaults
@@ -36,6 +37,7 @@ class Settings:
     height: int = 0
     language: str = ""  # "" until the user chooses; then "ru" or "en"
     notice_seen: bool = False
+    keep_catalog_updated: bool = False  # the notice's switch: off until the person agrees
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Settings:

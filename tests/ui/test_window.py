@@ -194,7 +194,8 @@ def test_window_remembers_size_language_and_notice(qtbot, make_window, quick_cat
     wait_for_results(qtbot, window)
     window.close()
     saved = json.loads((private_settings / "window.json").read_text(encoding="utf-8"))
-    assert saved == {"width": 700, "height": 640, "language": "en", "notice_seen": True}
+    assert saved == {"width": 700, "height": 640, "language": "en", "notice_seen": True,
+                     "keep_catalog_updated": False}
 
     from app.session import Options
     from app.ui.app import create_window
