@@ -19,8 +19,9 @@ from app.core.model import Observation
 from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge import explain
-from app.knowledge.names import format_date
+from app.knowledge.names import format_date, status_label
 from app.report import privacy
+from app.report.guided import NETWORK_LABELS
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,13 @@ class Section:
     key: str  # "network" | "calls" | "messages" | "maps"
     name: str  # "Calls" / «Звонки»
     verdict_id: str  # "blocked", "online"… (for styling)
-    verdict: str  # "Blocked" / «Заблокировано»
+    verdict: str  # a label that agrees with any subject: "blocked" / «блокировка»
     headline: str
     body: str
     service_lines: tuple[str, ...]
     workarounds: tuple[Step, ...]
     details: tuple[str, ...]  # technical lines (support form only)
+    title: str = ""  # the heading: «Звонки — блокировка», or «Нет подключения к интернету»
 
 
 @dataclass(frozen=True)
@@ -113,15 +115,34 @@ def for_terminal(content: ReportContent, tr: Translator) -> ReportContent:
         for section in content.sections))
 
 
+def _said_once(sections: list[Section]) -> list[Section]:
+    """A workaround is given once, under the first card that needs it (the connection's
+    "use Wi-Fi" is not repeated under every feature)."""
+    seen: set[str] = set()
+    out = []
+    for section in sections:
+        kept = tuple(w for w in section.workarounds if w.title not in seen)
+        seen.update(w.title for w in kept)
+        out.append(replace(section, workarounds=kept))
+    return out
+
+
 def _sections(diagnosis: Diagnosis, tr: Translator) -> list[Section]:
     net = explain.explain_network(diagnosis.network, tr)
     status = diagnosis.network.status
+    label = NETWORK_LABELS.get(status)
+    # a status that is a sentence of its own («Нет подключения к интернету») is the heading;
+    # the others are «Подключение к интернету — в порядке», like the features
+    network_verdict = status_label(label, tr) if label else explain.status_word(status, tr)
+    network_title = (f"{explain.term('network', tr)} — {network_verdict}" if label
+                     else network_verdict)
     sections = [
         Section(
             key="network",
             name=explain.term("network", tr),
             verdict_id=status.value,
-            verdict=explain.status_word(status, tr),
+            verdict=network_verdict,
+            title=network_title,
             headline=net.headline,
             body=net.body,
             service_lines=(),
@@ -136,7 +157,9 @@ def _sections(diagnosis: Diagnosis, tr: Translator) -> list[Section]:
                 key=feature.feature,
                 name=explain.feature_name(feature.feature, tr),
                 verdict_id=feature.verdict.value,
-                verdict=explain.verdict_word(feature.verdict, tr),
+                verdict=status_label(feature.verdict, tr),
+                title=f"{explain.feature_name(feature.feature, tr)} — "
+                      f"{status_label(feature.verdict, tr)}",
                 headline=text.headline,
                 body=text.body,
                 # lines the headline or the explanation already say are not repeated
@@ -148,7 +171,7 @@ def _sections(diagnosis: Diagnosis, tr: Translator) -> list[Section]:
                 details=text.details,
             )
         )
-    return sections
+    return _said_once(sections)
 
 
 def _fact(value: object) -> str:

@@ -14,8 +14,9 @@ from dataclasses import replace
 from app.analysis.model import Diagnosis, NetworkStatus
 from app.i18n import Translator
 from app.knowledge import explain
-from app.knowledge.names import format_date, service_name
+from app.knowledge.names import format_date, service_name, status_label
 from app.report.code import DIGITS_V2, SERVICE_SLOTS_V1, VERSION_V2, CodeError, CodeProblem
+from app.report.guided import NETWORK_LABELS
 
 
 def when_text(date: dt.date, time: dt.datetime | None, tr: Translator) -> str:
@@ -36,13 +37,15 @@ def decoded_text(diagnosis: Diagnosis, tr: Translator, time: dt.datetime | None 
     if plain.catalog_version:
         out.append(tr.format("code.catalog_month", month=plain.catalog_version))
     status = plain.network.status
-    out += ["", f"{explain.term('network', tr)} — {explain.status_word(status, tr)}"]
+    label = NETWORK_LABELS.get(status)  # «Подключение к интернету — в порядке»
+    out += ["", f"{explain.term('network', tr)} — {status_label(label, tr)}" if label
+            else explain.status_word(status, tr)]
     if status != NetworkStatus.ONLINE:
         out.append(explain.explain_network(plain.network, tr).headline)
     for feature in plain.features:
         text = explain.explain_feature(feature, plain, tr)
         out += ["", f"{explain.feature_name(feature.feature, tr)} — "
-                    f"{explain.verdict_word(feature.verdict, tr)}", text.headline]
+                    f"{status_label(feature.verdict, tr)}", text.headline]
         checked = {s.service for s in feature.services}
         lines = [explain.service_line(s, feature.feature, tr) for s in feature.services]
         out += [f"• {line}" for line in lines if line not in text.headline]

@@ -100,17 +100,25 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+def _heading(section: Section, style: str = "") -> str:
+    """«Звонки — <span>блокировка</span>», or a status that is a sentence of its own."""
+    title = section.title or f"{section.name} — {section.verdict}"
+    name, dash, verdict = title.rpartition(" — ")
+    if not dash:
+        return f'<span class="verdict"{style}>{_e(title)}</span>'
+    return f'{_e(name)} — <span class="verdict"{style}>{_e(verdict)}</span>'
+
+
 def _section(section: Section, tr: Translator, for_pdf: bool) -> str:
     colour = _COLOURS.get(section.verdict_id, _GREY)
     parts = []
     if for_pdf:
-        parts.append(f'<h2>{_e(section.name)} — <span class="verdict" style="color:{colour}">'
-                     f"{_e(section.verdict)}</span></h2>")
+        coloured = f' style="color:{colour}"'
+        parts.append(f"<h2>{_heading(section, coloured)}</h2>")
     else:
         parts.append(f'<section class="card verdict-{_e(section.verdict_id)}" '
                      f'style="border-left-color:{colour}">')
-        parts.append(f'<h2>{_e(section.name)} — <span class="verdict">{_e(section.verdict)}'
-                     "</span></h2>")
+        parts.append(f"<h2>{_heading(section)}</h2>")
     parts.append(f'<p class="headline">{_e(section.headline)}</p>')
     if section.body:
         parts.append(f"<p>{_e(section.body)}</p>")

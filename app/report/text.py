@@ -15,7 +15,7 @@ from app.report.content import CheckRow, ReportContent, Section, build_content
 
 
 def _section(section: Section, tr: Translator) -> list[str]:
-    lines = [f"{section.name} — {section.verdict}", section.headline]
+    lines = [section.title or f"{section.name} — {section.verdict}", section.headline]
     lines += [f"• {line}" for line in section.service_lines]
     if section.workarounds:
         lines.append(f"{term('what_you_can_do', tr)}:")

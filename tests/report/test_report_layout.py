@@ -145,3 +145,19 @@ parent.document.body.setAttribute('data-probe', JSON.stringify({height: r.height
     box = json.loads(html.unescape(found.group(1)))
     assert box["height"] < 1.5 * box["line"], box  # one line
     assert box["right"] <= box["width"], box  # and all of it on the screen
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_report_headings_agree_and_a_step_is_given_once(lang: str) -> None:
+    """«Звонки — Заблокировано» (a plural subject, a neuter word, a capital after the dash)
+    becomes «Звонки — блокировка»; "use Wi-Fi" under the connection is not repeated under
+    every feature."""
+    from app.report.text import render_text
+
+    tr = translator(lang)
+    text = render_text(recorded("domestic_whitelist", lang), tr)
+    headings = [line for line in text.splitlines()
+                if " — " in line and not line[0].isdigit() and not line.startswith(" ")]
+    assert not any(re.search(r" — [A-ZА-ЯЁ]", line) for line in headings), headings
+    titles = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(titles) == len(set(titles)), titles

@@ -103,7 +103,7 @@ def test_decoded_code_reads_like_the_check() -> None:
     text = decoded_text(decode(encode(sample.diagnosis()), sample.STARTED.date()), tr)
     assert text.splitlines()[0] == "Check of 20 November 2026"
     assert "Service list from 2026.11" in text
-    assert "Calls — Blocked" in text and "Calls in WhatsApp are being blocked" in text
+    assert "Calls — blocked" in text and "Calls in WhatsApp are being blocked" in text
     assert "Calls in Telegram work on this network." in text
     assert "Signal: not checked" in text
     assert "Main causes of this check:" in text
@@ -114,7 +114,7 @@ def test_decoded_russian() -> None:
     tr = translator("ru")
     text = decoded_text(decode(encode(sample.diagnosis()), sample.STARTED.date()), tr)
     assert text.splitlines()[0] == "Проверка от 20 ноября 2026 года"
-    assert "Звонки — Заблокировано" in text and "• Signal: не проверялось" in text
+    assert "Звонки — блокировка" in text and "• Signal: не проверялось" in text
 
 
 def test_decoded_code_says_the_day_and_the_minute() -> None:

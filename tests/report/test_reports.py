@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from app.analysis.model import Verdict
 from app.i18n import translator
 from app.knowledge import explain
+from app.knowledge.names import status_label
 from app.report import privacy
 from app.report.code import encode
 from app.report.content import operating_system
@@ -31,8 +33,10 @@ def texts(lang: str) -> tuple[list[str], list[str]]:
     """(verdict words, headlines) the sample diagnosis must show in ``lang``."""
     tr = translator(lang)
     d = sample.diagnosis()
-    words = [explain.status_word(d.network.status, tr)]
-    words += [explain.verdict_word(f.verdict, tr) for f in d.features]
+    # headings are «Звонки — блокировка»: labels that agree with any subject (the glossary)
+    words = [f"{explain.term('network', tr)} — {status_label(Verdict.WORKS, tr)}"]
+    words += [f"{explain.feature_name(f.feature, tr)} — {status_label(f.verdict, tr)}"
+              for f in d.features]
     heads = [explain.explain_feature(f, d, tr).headline for f in d.features]
     return words, heads
 
