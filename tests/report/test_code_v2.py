@@ -272,3 +272,13 @@ def test_recorded_runs_carry_the_minute_they_started() -> None:
         back = read(doc["code"], started)
         assert back.time == started.replace(tzinfo=None, second=0, microsecond=0), path.name
         assert back.diagnosis.network.status.value == doc["network"]["status"], path.name
+
+
+def test_the_code_in_the_decode_dialog_placeholder_decodes() -> None:
+    for lang in ("ru", "en"):
+        po = (ROOT / "resources" / "locale" / lang / "LC_MESSAGES" / "report.po").read_text(
+            encoding="utf-8")
+        found = _examples(po)
+        assert found, lang
+        for code in found:
+            assert read(code, AT).version == 2
