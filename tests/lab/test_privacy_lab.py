@@ -7,7 +7,10 @@ lab does not route are seen) and the lab resolver records every name it is asked
 the catalog does not name — an update check, telemetry, a library's default STUN server, a
 stray lookup — fails the test. A second run has HTTP_PROXY/HTTPS_PROXY/ALL_PROXY pointing at
 a lab address that is not in the catalog: the verdicts must be the same, nothing may be sent
-to that address, and the app must say that a proxy is set up.
+to that address, and the app must say that a proxy is set up. A third run is
+``conncheck update`` (the person's consent to a catalog update): the update sources the
+catalog names are its only contact, and the checks never contact them (docs/catalog.md
+"Updates").
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from app.catalog.loader import load_catalog
 from tests.lab import netns
 from tests.lab.harness import app_command, verdict_problems
 from tests.lab.labcatalog import DEFAULT_CATALOG, LabPlan, build
@@ -84,8 +89,12 @@ def counting_rules(allowed: set[str]) -> tuple[str, ...]:
     )
 
 
+def update_command(catalog: str) -> list[str]:
+    return [sys.executable, "-m", "app", "update", "--catalog", catalog]
+
+
 def run_counted(name: str, workdir: Path, source: Path,
-                env: dict[str, str] | None = None) -> Seen:
+                env: dict[str, str] | None = None, *, update: bool = False) -> Seen:
     seen = Seen(name, workdir)
     try:
         plan = build(source, workdir, overrides=dict(TIMING))
@@ -93,7 +102,8 @@ def run_counted(name: str, workdir: Path, source: Path,
         profile = Profile("count", counting_rules(seen.allowed))
         with netns.Lab(plan, workdir, profile) as lab:
             deadline = float(TIMING["deadline_s"])
-            proc = lab.run_client(app_command(plan.catalog), timeout=deadline + 40, env=env)
+            command = update_command if update else app_command
+            proc = lab.run_client(command(plan.catalog), timeout=deadline + 40, env=env)
             # A canary the counting must catch (so these tests can fail): one datagram to a
             # lab address no catalog names, one lookup of a name no catalog lists.
             lab.exec(lab.client, [sys.executable, "-c", CANARY], check=False)
@@ -101,7 +111,7 @@ def run_counted(name: str, workdir: Path, source: Path,
                                          "-x"]).stdout
             recent = lab.exec(lab.isp, ["cat", "/proc/net/xt_recent/stray"]).stdout
         seen.stderr = proc.stderr
-        seen.report = json.loads(proc.stdout) if proc.stdout.strip() else None
+        seen.report = json.loads(proc.stdout) if proc.stdout.strip() and not update else None
         for line in listing.splitlines():
             match = _COUNTER.match(line)
             if not match:
@@ -142,7 +152,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Seen]]:
         with ThreadPoolExecutor(max_workers=2) as pool:
             plain = pool.submit(run_counted, "plain", base / "plain", source)
             proxied = pool.submit(run_counted, "proxy", base / "proxy", source, PROXY_ENV)
-            found = {"plain": plain.result(), "proxy": proxied.result()}
+            updated = pool.submit(run_counted, "update", base / "update", source, update=True)
+            found = {"plain": plain.result(), "proxy": proxied.result(),
+                     "update": updated.result()}
         for seen in found.values():  # shown with -s: what was measured
             print(f"\n{seen.name} ({seen.workdir}): {sum(seen.flows.values())} new flows to "
                   f"{sum(1 for n in seen.flows.values() if n)} catalog addresses, "
@@ -197,3 +209,17 @@ def test_proxy_variables_change_nothing_and_are_never_used(runs: dict[str, Seen]
               for s in (plain, proxied)]
     assert "proxy_configured" not in causes[0] and "proxy_configured" in causes[1]
     assert PROXY not in str(proxied.report) and "3128" not in str(proxied.report)
+
+
+def test_update_sources_are_the_only_extra_contact_and_only_when_asked(
+        runs: dict[str, Seen]) -> None:
+    hosts = {urlsplit(url).hostname for url in load_catalog(DEFAULT_CATALOG).update_urls}
+    assert hosts
+    for name in ("plain", "proxy"):  # a check never contacts the update sources
+        assert not hosts & {q for _, q in runs[name].queries}, _where(runs[name])
+    seen = runs["update"]
+    asked = {q for _, q in seen.queries}
+    assert seen.plan is not None and asked, _where(seen)
+    assert asked <= hosts, f"an update asked for names that are not update sources: {asked}"
+    assert seen.canary_caught and seen.stray_flows == 0 and seen.stray == [], _where(seen)
+    assert {a for a, n in seen.flows.items() if n} <= {seen.plan.resolver_ip}, seen.flows
