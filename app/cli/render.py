@@ -16,7 +16,7 @@ from app.core.model import USER_FEATURES
 from app.core.run import RunResult
 from app.i18n import Translator
 from app.knowledge import explain
-from app.knowledge.names import status_label
+from app.knowledge.names import service_name, status_label
 from app.report.content import terminal_step
 from app.report.guided import NETWORK_LABELS
 
@@ -66,7 +66,8 @@ def notice(catalog: Catalog, tr: Translator) -> str:
     for feature in [f.value for f in USER_FEATURES]:
         services = catalog.services(feature)
         if services:
-            lines.append(f"  {explain.feature_name(feature, tr)}: {', '.join(services)}")
+            names = ", ".join(service_name(s, tr) for s in services)  # «Яндекс Карты, 2ГИС»
+            lines.append(wrap(f"{explain.feature_name(feature, tr)}: {names}", "  ", "    "))
     lines.append(wrap(tr.gettext("cli.notice.provider")))
     return "\n".join(lines) + "\n"
 

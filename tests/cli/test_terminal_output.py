@@ -148,3 +148,13 @@ port = {port}
     live = lines.index(verdicts[0])
     assert lines[live + 1] == "", shown  # a blank line, then the summary
     assert shown.count("Код проверки:") == 1
+
+
+def test_the_notice_names_services_as_the_window_does() -> None:
+    """Before: the terminal said "Yandex Maps, 2GIS" where the window says «Яндекс Карты, 2ГИС»."""
+    from app.catalog import load_catalog as load
+    from app.paths import default_catalog_path
+
+    notice = render.notice(load(default_catalog_path()), translator("ru"))
+    assert "Яндекс Карты" in notice and "2ГИС" in notice
+    assert "Yandex Maps" not in notice and "2GIS" not in notice
