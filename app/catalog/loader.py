@@ -17,6 +17,7 @@ from urllib.parse import SplitResult, urlsplit
 from app.core import call_defaults
 from app.core.catalog import SCHEMA, Catalog, Restriction
 from app.core.model import Check, Feature, Kind, Role
+from app.core.printable import printable_data
 
 # The first bytes of a page tell whether the service answered (docs/performance.md).
 DEFAULT_MAX_BYTES = 8192
@@ -66,7 +67,9 @@ def load_catalog(path: Path | str) -> Catalog:
         raise CatalogError(path, f"cannot read: {exc.strerror or exc}") from None
     _within_limits(path, raw)
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # Control characters are escaped once, here, where catalog text enters the app: a
+        # service name with an ESC sequence reaches no terminal and no report as one.
+        data = printable_data(tomllib.loads(raw.decode("utf-8")))
     except UnicodeDecodeError:
         raise CatalogError(path, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

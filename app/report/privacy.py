@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.facts import facts_to_dict
+from app.core.printable import printable
 from app.core.run import RunResult
 
 HIDDEN = "[hidden]"
@@ -150,6 +151,7 @@ class Scrubber:
         self._pattern = _pattern(self.items)
 
     def text(self, value: str) -> str:
+        value = printable(value)  # a server's answer may carry terminal control sequences
         if self._pattern is None or not value:
             return value
         return self._pattern.sub(HIDDEN, value)
