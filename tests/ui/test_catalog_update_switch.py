@@ -79,3 +79,46 @@ def test_a_catalog_without_update_sources_shows_no_switch(
         make_window, quick_catalog, calls) -> None:  # type: ignore[no-untyped-def]
     window = make_window(quick_catalog, "en")
     assert not window.welcome.notice.keep_updated.isVisible()
+
+
+def test_the_window_takes_a_signed_update_from_a_real_mirror_and_uses_it(
+        qtbot, make_window, quick_catalog, test_pki, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """End to end on loopback: published with the signing tool and the TEST key, downloaded
+    by the window once the switch is on, used by the next window (without --catalog)."""
+    import re
+
+    from app.paths import default_catalog_path
+    from app.ui.app import create_window
+    from tests.servers.update_server import BackgroundMirror
+    from tools import sign_catalog
+
+    keys = Path(__file__).parents[1] / "catalog" / "update_keys"
+    shipped = default_catalog_path()
+    source = tmp_path / "publish"
+    source.mkdir()
+    text = re.sub(r'(?m)^version = ".*"$', 'version = "2999.01.01"',
+                  shipped.read_text(encoding="utf-8"), count=1)
+    (source / "default.toml").write_text(text, encoding="utf-8")
+    (source / "signal-ca.pem").write_bytes((shipped.parent / "signal-ca.pem").read_bytes())
+    monkeypatch.setenv("CONNCHECK_CATALOG_KEY_FILE", str(keys / "test.key"))
+    root = tmp_path / "mirror"
+    assert sign_catalog.main([str(source / "default.toml"), "--out", str(root / "c")]) == 0
+    monkeypatch.setenv("CONNCHECK_UPDATE_KEY", str(keys / "test.pub"))
+    pair = test_pki.good  # for 127.0.0.1, signed by the test CA the catalog names
+    with BackgroundMirror(root, pair.cert_file, pair.key_file) as mirror:
+        url = f"https://127.0.0.1:{mirror.port}/ok/c/default.toml"
+        (quick_catalog.parent / "mirror-ca.pem").write_bytes(test_pki.ca_file.read_bytes())
+        catalog = quick_catalog.read_text(encoding="utf-8").replace(
+            "[catalog]\n", f'[catalog]\nupdate_urls = ["{url}"]\n'
+                           'extra_ca = "mirror-ca.pem"\n', 1)
+        quick_catalog.write_text(catalog, encoding="utf-8")
+        window = make_window(quick_catalog, "en")
+        window.welcome.notice.keep_updated.setChecked(True)
+        qtbot.waitUntil(lambda: "version 2999.01.01" in
+                        window.welcome.notice.update_text.text(), timeout=15000)
+    assert "The list of services is updated" in window.welcome.notice.update_text.text()
+    again = create_window("en", Options())
+    qtbot.addWidget(again)
+    assert again.catalog is not None and again.catalog.version == "2999.01.01"
+    again.close()
