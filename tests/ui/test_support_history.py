@@ -92,7 +92,7 @@ def test_a_store_that_raises_never_crashes_the_view(qtbot) -> None:  # type: ign
     assert view.problem_label.text() == language.current().gettext("history.problem.unreadable")
 
 
-def test_a_run_that_could_not_tell_says_about_what_and_is_never_cut_mid_word(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unclear_run_says_about_what_and_is_never_cut_mid_word(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from app.analysis.model import NetworkStatus
 
     store = HistoryStore(tmp_path / "history.jsonl")
