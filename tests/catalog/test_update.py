@@ -295,3 +295,40 @@ def test_the_loader_refuses_update_sources_that_are_not_https_catalog_urls(
     (tmp_path / "signal-ca.pem").write_bytes((SHIPPED.parent / "signal-ca.pem").read_bytes())
     with pytest.raises(CatalogError, match="update_urls"):
         load_catalog(path)
+
+
+# ----------------------------------------------------------------------- make sign-catalog
+
+
+def test_the_signing_tool_signs_what_the_app_accepts_and_refuses_unsafe_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tools import sign_catalog
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "default.toml").write_text(shipped_text("2026.12.24"), encoding="utf-8")
+    (source / "signal-ca.pem").write_bytes((SHIPPED.parent / "signal-ca.pem").read_bytes())
+    out = tmp_path / "out"
+    monkeypatch.delenv("CONNCHECK_CATALOG_KEY", raising=False)
+    monkeypatch.delenv("CONNCHECK_CATALOG_KEY_FILE", raising=False)
+    with pytest.raises(SystemExit, match="never kept in the repository"):
+        sign_catalog.main([str(source / "default.toml"), "--out", str(out)])
+    in_repo = SHIPPED.parent / "x.key"  # a key file inside the repository is refused
+    monkeypatch.setenv("CONNCHECK_CATALOG_KEY_FILE", str(in_repo))
+    with pytest.raises(SystemExit, match="inside the repository"):
+        sign_catalog.main([str(source / "default.toml"), "--out", str(out)])
+    monkeypatch.setenv("CONNCHECK_CATALOG_KEY_FILE", str(KEYS / "test.key"))
+    assert sign_catalog.main([str(source / "default.toml"), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["default.toml", "default.toml.sig",
+                                                     "signal-ca.pem"]
+    served = {BASE: {p.name: p.read_bytes() for p in out.iterdir()}}
+    assert run_update(tmp_path / "data", served).version == "2026.12.24"
+    lab = source / "default.toml"
+    lab.write_text(shipped_text("2026.12.25").replace(
+        "concurrency = 64", 'concurrency = 64\nordinary_ranges = ["198.18.0.0/15"]'))
+    assert sign_catalog.main([str(lab), "--out", str(tmp_path / "lab")]) == 2
+    assert "ordinary_ranges" in capsys.readouterr().err
+    lab.write_text(shipped_text("2026.12.25-viber"))
+    assert sign_catalog.main([str(lab), "--out", str(tmp_path / "lab")]) == 2
+    assert "not date-like" in capsys.readouterr().err
