@@ -28,10 +28,11 @@ import os
 import platform
 import re
 import socket
-import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+
+from app.paths import private_folder
 
 APP_NAME = "conncheck"
 ENV_LOG_DIR = "CONNCHECK_LOG_DIR"
@@ -107,10 +108,10 @@ def scrub(text: str) -> str:
             text = text.replace(home, "~")
     users, hosts = _names()
     for host in hosts:
-        text = re.sub(rf"(?<![\w-]){re.escape(host)}(?![\w-])", "<host>", text,
+        text = re.sub(rf"(?<![^\W_]){re.escape(host)}(?![^\W_])", "<host>", text,
                       flags=re.IGNORECASE)
     for user in users:
-        text = re.sub(rf"(?<![\w-]){re.escape(user)}(?![\w-])", "<user>", text,
+        text = re.sub(rf"(?<![^\W_]){re.escape(user)}(?![^\W_])", "<user>", text,
                       flags=re.IGNORECASE)
     text = _IPV6.sub(_address, text)
     return _IPV4.sub(_address, text)
@@ -148,10 +149,7 @@ def _describe(where: str, exc_info: ExcInfo | None, message: str) -> str:
 def _write(entry: str) -> Path | None:
     """Append one entry (already scrubbed) to the crash log; its path, or None."""
     try:
-        folder = log_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if sys.platform != "win32" and folder.stat().st_mode & 0o077:
-            os.chmod(folder, 0o700)
+        folder = private_folder(log_dir())
         path = folder / FILE_NAME
         handler = _PrivateRotatingHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                           encoding="utf-8", delay=True)

@@ -54,7 +54,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from app.catalog.loader import CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.filelock import LockTimeout, locked
-from app.paths import resource
+from app.paths import private_folder, resource
 
 SIG_SUFFIX = ".sig"
 SIG_HEADER = "conncheck catalog signature 1"
@@ -332,9 +332,7 @@ def store_dir(data: Path | None = None) -> Path:
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o700)
+    private_folder(path)
 
 
 def _write_private(path: Path, data: bytes) -> None:

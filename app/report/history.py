@@ -33,6 +33,7 @@ from typing import Any
 
 from app.analysis.model import Diagnosis, NetworkStatus, Verdict
 from app.filelock import locked
+from app.paths import private_folder
 from app.report.atomic import write_atomically
 
 APP_NAME = "conncheck"
@@ -240,10 +241,7 @@ class HistoryStore:
         return entries
 
     def _make_folder(self) -> None:
-        folder = self.path.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_mode & 0o077:
-            os.chmod(folder, 0o700)
+        private_folder(self.path.parent)
 
     def _read(self) -> tuple[list[HistoryEntry], int]:
         try:

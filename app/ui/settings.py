@@ -15,6 +15,7 @@ import sys
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from app.paths import private_folder
 from app.report.atomic import write_atomically
 
 APP_DIR_NAME = "conncheck"
@@ -67,7 +68,7 @@ class Settings:
     def save(self, directory: Path | None = None) -> None:
         folder = directory or config_dir()
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(folder)
             data = json.dumps(asdict(self), indent=2).encode("utf-8")
             write_atomically(folder / FILE_NAME, data, mode=0o600)
         except OSError as exc:
