@@ -51,7 +51,7 @@ from urllib.parse import urljoin, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from app.catalog.loader import CatalogError, load_catalog
+from app.catalog.loader import MAX_CATALOG_BYTES, CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.filelock import LockTimeout, locked
 from app.paths import private_folder, resource
@@ -59,8 +59,7 @@ from app.paths import private_folder, resource
 SIG_SUFFIX = ".sig"
 SIG_HEADER = "conncheck catalog signature 1"
 MAX_SIG_BYTES = 4096  # a signature file is ~400 bytes
-MAX_CATALOG_BYTES = 1024 * 1024  # the shipped catalog is ~26 KB
-MAX_FILE_BYTES = 64 * 1024  # a CA certificate is ~3 KB
+MAX_FILE_BYTES = 64 * 1024  # a CA certificate is ~3 KB; the catalog: the loader's own cap
 MAX_FILES = 8  # the catalog and the files it names
 MIN_CHECKS, MAX_CHECKS = 20, 200  # the shipped catalog has ~70 entries
 KEY_FILE = ("keys", "catalog-update.pub")
