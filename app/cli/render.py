@@ -132,6 +132,8 @@ def human(run: RunResult, diagnosis: Diagnosis, tr: Translator, code: str | None
     if code:
         out.append(tr.format("cli.code_line", code=code))
         out.append(wrap(tr.gettext("cli.code_hint")))
+    if diagnosis.catalog_version:  # which list was used: shipped, or a signed update
+        out.append(tr.format("report.catalog", version=diagnosis.catalog_version))
     return "\n".join(out) + "\n"
 
 
