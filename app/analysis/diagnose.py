@@ -17,7 +17,12 @@ from app.analysis.model import (
     Verdict,
 )
 from app.analysis.network import analyze_network
-from app.analysis.verdicts import feature_verdict, service_verdict
+from app.analysis.verdicts import (
+    SIGNALLING,
+    feature_verdict,
+    over_signalling,
+    service_verdict,
+)
 from app.core.catalog import Catalog, Restriction
 from app.core.model import USER_FEATURES, Feature, Observation, Role
 from app.core.system import InterfaceSnapshot
@@ -35,19 +40,26 @@ def diagnose(
     wanted = [f.value for f in USER_FEATURES if features is None or f.value in features]
     results = []
     unverified = {c.id for c in catalog.checks if c.unverified}
-    for feature in wanted:
+
+    def judged_services(feature: str) -> list[ServiceResult]:
         mine = [o for o in observations if o.feature == feature]
         trusted = _trustworthy(mine, unverified)
-        services: list[ServiceResult] = []
-        for service in catalog.services(feature):
-            own = [o for o in trusted if o.service == service and o.role == Role.SERVICE]
-            services.append(service_verdict(service, own, net))
+        return [service_verdict(service,
+                                [o for o in trusted if o.service == service
+                                 and o.role == Role.SERVICE], net)
+                for service in catalog.services(feature)]
+
+    for feature in wanted:
+        mine = [o for o in observations if o.feature == feature]
+        services = judged_services(feature)
         online = net.result.status == NetworkStatus.ONLINE
         extra = _reference_causes(mine) if online else ()
         findings = analyze_calls(observations) if online and feature == Feature.CALLS else None
         if findings is not None:  # app/analysis/calls.py: flows, test calls, shapes
             services = adjust_services(services, findings)
             extra = (*extra, *findings.causes)
+        if feature in SIGNALLING:  # calls are set up through the service's message servers
+            services = over_signalling(services, judged_services(SIGNALLING[feature]))
         # Notes are matched last, against the final measured verdicts.
         services = [_with_note(catalog, feature, s, date) for s in services]
         result_f = feature_verdict(feature, services, extra)

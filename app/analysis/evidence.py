@@ -87,6 +87,18 @@ def is_slow(obs: Observation) -> bool:
     return ttfb is not None and ttfb > thresholds.SLOW_TTFB_MS
 
 
+def led_elsewhere(obs: Observation) -> bool:
+    """A name that led to the wrong server (docs/verdicts.md): the connect or handshake
+    failed at an address the trusted resolvers did not give, and either one of theirs took
+    the same connection (``trusted_answer_works``) or the wrong server showed a certificate
+    that is not the service's — the real server would have had the right one."""
+    if obs.ok or obs.phase not in (Phase.TCP, Phase.TLS):
+        return False
+    if DnsFlag.DIFFERS_FROM_TRUSTED not in obs.dns_flags:
+        return False
+    return DnsFlag.TRUSTED_ANSWER_WORKS in obs.dns_flags or obs.failure in _TLS_CERT
+
+
 def evidence(obs: Observation) -> Evidence:
     level = depth(obs)
     if obs.ok:
@@ -120,9 +132,9 @@ def _failure_cause(obs: Observation, failure: Failure) -> CauseId:
     """The most specific cause a failure in this phase supports (docs/verdicts.md)."""
     if obs.phase == Phase.DNS:
         return _dns_cause(obs, failure)
-    if DnsFlag.DIFFERS_FROM_TRUSTED in obs.dns_flags and obs.phase in (Phase.TCP, Phase.TLS):
+    if led_elsewhere(obs):
         # The system resolver sent us somewhere else than a trusted resolver would, and that
-        # place then failed: the lie is the cause (a blockpage IP, a black hole).
+        # place then failed: the lie is the cause (a block page, a black hole).
         return CauseId.DNS_TAMPERING
     if obs.phase == Phase.TCP or (obs.phase == Phase.UDP and obs.kind != Kind.STUN):
         if failure == Failure.NETWORK_UNREACHABLE:

@@ -9,7 +9,10 @@ Rules (docs/verdicts.md, "Network status"):
 5. Some international control answers                         -> online
    (also when the line is slow and the international ones only stayed silent: rule 4 needs
    more than silence on a slow line)
-6. Anything else (e.g. only the controls of one side exist)   -> unknown
+6. Every control fails at name lookup, a trusted resolver answers by address
+                                                              -> online (dns_failure)
+   the same without a trusted answer                          -> unknown (dns_failure)
+7. Anything else (e.g. only the controls of one side exist)   -> unknown
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ from app.core.failures import Failure
 from app.core.model import DnsFlag, Observation, Phase, Role
 from app.core.system import InterfaceSnapshot
 
+# What a resolver that fails for every name gives: no answer, a failure, "no such name", an
+# empty answer. Not a bogon: a fake address is a lie, not a breakdown.
+BROKEN_RESOLVER_FAILURES = frozenset({Failure.DNS_SERVER_FAILURE, Failure.GENERIC_TIMEOUT,
+                                      Failure.DNS_NXDOMAIN, Failure.DNS_NO_ANSWER})
+
 
 @dataclass(frozen=True)
 class NetworkFacts:
@@ -34,6 +42,9 @@ class NetworkFacts:
     result: NetworkResult
     slow: bool  # most transfers were slow: silence is weak evidence of a block
     control_kbits: float | None  # median control throughput, when measurable
+    # The system resolver fails for every control site while a trusted resolver (by IP)
+    # answers: a broken resolver, not censorship (docs/verdicts.md, rule 6).
+    dns_broken: bool = False
 
 
 def _ids(observations: Sequence[Observation]) -> tuple[str, ...]:
@@ -62,14 +73,17 @@ def analyze_network(
     captive = [o for o in observations if o.role == Role.CAPTIVE_PORTAL]
     controls = domestic + international
     slow, slow_ones, control_kbits = _speed(controls)
+    resolvers = [o for o in observations if o.role == Role.RESOLVER]
     found = (_local_status(observations, interfaces, captive, controls)
-             or _reach_status(domestic, international, slow))
+             or _reach_status(domestic, international, slow, resolvers))
     causes = found.causes
     if slow and found.status in (NetworkStatus.ONLINE, NetworkStatus.WHITELIST_ONLY):
         causes = [*causes, Cause(CauseId.THROTTLED, _ids(slow_ones))]
     causes += _side_causes(observations, interfaces)
+    dns_broken = found.status == NetworkStatus.ONLINE and any(
+        c.id == CauseId.DNS_FAILURE for c in found.causes)
     return NetworkFacts(NetworkResult(found.status, tuple(causes), found.detail), slow,
-                        control_kbits)
+                        control_kbits, dns_broken)
 
 
 def _side_causes(observations: Sequence[Observation], interfaces: InterfaceSnapshot | None
@@ -137,7 +151,7 @@ def _local_status(observations: Sequence[Observation], interfaces: InterfaceSnap
 
 
 def _reach_status(domestic: Sequence[Observation], international: Sequence[Observation],
-                  slow: bool) -> _Status:
+                  slow: bool, resolvers: Sequence[Observation] = ()) -> _Status:
     """Rules 4-6, once something answered: which control sites did."""
     controls = [*domestic, *international]
     dom_ok = [o for o in domestic if reached(o)]
@@ -162,6 +176,16 @@ def _reach_status(domestic: Sequence[Observation], international: Sequence[Obser
         return _Status(NetworkStatus.ONLINE, [])
     if all(o.phase == Phase.DNS and not o.ok for o in controls):
         # Names do not resolve, yet something answered by address: the provider's resolver
-        # is broken or blocking everything. Honest answer: we cannot tell more.
+        # is broken or blocking everything.
+        failed_lookup = [o for o in controls if o.failure in BROKEN_RESOLVER_FAILURES]
+        trusted_works = any(o.ok for o in resolvers) or any(o.trusted_addresses
+                                                             for o in controls)
+        if trusted_works and failed_lookup and len(failed_lookup) == len(controls):
+            # A trusted resolver, asked by address, answers (and knows the names the
+            # system resolver cannot find): the internet works, this network's address
+            # lookup does not. An outage, not censorship: nothing is "blocked" by it.
+            return _Status(NetworkStatus.ONLINE,
+                           [Cause(CauseId.DNS_FAILURE, _ids(controls))])
+        # Without a trusted answer we cannot tell more.
         return _Status(NetworkStatus.UNKNOWN, [Cause(CauseId.DNS_FAILURE, _ids(controls))])
     return _Status(NetworkStatus.UNKNOWN, [])

@@ -1,7 +1,8 @@
 """Verdicts as soon as their evidence is in, not at the end of the run.
 
-A feature's verdict depends on its own checks and on the network's status (the control sites,
-the captive-portal probe, the resolvers). As soon as all of those have finished, the verdict is
+A feature's verdict depends on its own checks, on the network's status (the control sites,
+the captive-portal probe, the resolvers) and, for calls, on the service's message servers
+(``SIGNALLING``). As soon as all of those have finished, the verdict is
 computed from what has been seen so far and handed to the presenter; the run goes on for the
 features still waiting (a calls check lasts seconds longer than a message server's handshake).
 
@@ -23,6 +24,7 @@ from app.analysis.diagnose import diagnose
 from app.analysis.evidence import reached
 from app.analysis.model import Diagnosis, FeatureResult, NetworkDetail, NetworkResult, NetworkStatus
 from app.analysis.network import analyze_network
+from app.analysis.verdicts import SIGNALLING
 from app.core.catalog import Catalog
 from app.core.events import CheckFinished, Event, RunStarted
 from app.core.model import USER_FEATURES, Feature, Observation, Role
@@ -68,6 +70,13 @@ class Progressive:
             name: {c.id for c in catalog.checks if c.feature.value == name}
             for name in (NETWORK, *self.features)
         }
+        # A feature set up through another one's servers (calls through messages) waits for
+        # that feature's checks of its services too: they can bound its verdict.
+        for name, path in SIGNALLING.items():
+            if name in self.features and path in self.features:
+                mine = set(catalog.services(name))
+                self._waiting[name] |= {c.id for c in catalog.checks
+                                        if c.feature.value == path and c.service in mine}
         self._observations: dict[str, Observation] = {}
         self._interfaces: InterfaceSnapshot | None = None
         self._t0: float | None = None
@@ -80,7 +89,8 @@ class Progressive:
             return self._ready()
         if isinstance(event, CheckFinished):
             self._observations[event.check.id] = event.observation
-            self._waiting.get(event.check.feature.value, set()).discard(event.check.id)
+            for waiting in self._waiting.values():
+                waiting.discard(event.check.id)
             return self._ready()
         return []
 

@@ -17,6 +17,7 @@ anything else -> degraded.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from app.analysis import thresholds
 from app.analysis.evidence import Evidence, Outcome, evidence, throughput_kbits
@@ -28,8 +29,8 @@ from app.analysis.model import (
     ServiceResult,
     Verdict,
 )
-from app.analysis.network import NetworkFacts
-from app.core.model import Observation
+from app.analysis.network import BROKEN_RESOLVER_FAILURES, NetworkFacts
+from app.core.model import Observation, Phase
 
 # When several causes are seen, the most telling first.
 _CAUSE_ORDER = [
@@ -63,7 +64,7 @@ def service_verdict(
     status = net.result.status
     if status in (NetworkStatus.OFFLINE, NetworkStatus.CAPTIVE_PORTAL):
         return ServiceResult(service, Verdict.UNAVAILABLE)
-    evs = [evidence(o) for o in observations]
+    evs = [_outage_or_evidence(o, net) for o in observations]
     judged = [e for e in evs if e.outcome != Outcome.NO_EVIDENCE]
     if not judged:
         return ServiceResult(service, Verdict.UNKNOWN)
@@ -82,6 +83,11 @@ def service_verdict(
     if not failed:
         throttled = any(c.id == CauseId.THROTTLED for c in causes)
         return ServiceResult(service, Verdict.DEGRADED if throttled else Verdict.WORKS, causes)
+    if net.dns_broken and any(e.cause == CauseId.DNS_FAILURE for e in failed):
+        # This network cannot look up addresses at all (the control sites' names fail too,
+        # a trusted resolver answers): the app cannot find its servers, which is an outage,
+        # not censorship. Neither "works" nor "blocked"; the cause says why.
+        return ServiceResult(service, Verdict.UNKNOWN, causes)
     if status == NetworkStatus.UNKNOWN:
         # We cannot show the network works otherwise: no claim beyond "couldn't tell".
         # The evidence stays in the checks; the causes would read as findings, so they go.
@@ -97,6 +103,16 @@ def service_verdict(
     if not any(e in strong for e in deepest):
         return ServiceResult(service, Verdict.DEGRADED, causes)  # only silence on a slow line
     return ServiceResult(service, Verdict.BLOCKED, causes)
+
+
+def _outage_or_evidence(obs: Observation, net: NetworkFacts) -> Evidence:
+    """Evidence of one check; on a network whose resolver fails for every name, a failed
+    lookup is that breakdown (``dns_failure``), not a lie about this one name."""
+    found = evidence(obs)
+    if (net.dns_broken and found.outcome == Outcome.FAILED and obs.phase == Phase.DNS
+            and obs.failure in BROKEN_RESOLVER_FAILURES):
+        return replace(found, cause=CauseId.DNS_FAILURE, timeout=False)
+    return found
 
 
 def _cause(e: Evidence, status: NetworkStatus) -> CauseId:
@@ -118,6 +134,43 @@ def _slower_than_controls(observations: Sequence[Observation], net: NetworkFacts
     limit = min(net.control_kbits / thresholds.SERVICE_SLOWER_FACTOR,
                 thresholds.SERVICE_SLOW_FLOOR_KBITS)
     return [(CauseId.THROTTLED, cid) for cid, r in rates if r < limit]
+
+
+# A feature that is set up through another feature's servers (docs/verdicts.md, "Signalling"):
+# a WhatsApp call is placed through WhatsApp's sign-in and message servers.
+SIGNALLING: dict[str, str] = {"calls": "messages"}
+
+
+def over_signalling(services: Sequence[ServiceResult], signalling: Sequence[ServiceResult]
+                    ) -> list[ServiceResult]:
+    """Each service's verdict, bounded by its signalling path's (``SIGNALLING``).
+
+    - the service's message servers are blocked -> its calls are blocked too, whatever its
+      call servers answered (a call cannot be set up), with the signalling's causes;
+    - its message servers cannot be found because this network's address lookup is broken
+      (unknown with ``dns_failure``) -> its calls are neither "works" nor "blocked": unknown,
+      same cause (what stops the call is the broken lookup, and the fix is the lookup's).
+    A service with no signalling result (not checked, or not in that feature) is left alone.
+    """
+    by_name = {s.service: s for s in signalling}
+    adjusted = []
+    for result in services:
+        path = by_name.get(result.service)
+        if path is None or result.verdict in (Verdict.UNAVAILABLE,):
+            adjusted.append(result)
+            continue
+        causes = tuple(Cause(c.id, c.checks, (result.service,)) for c in path.causes)
+        merged = merge_causes([(c.id, cid) for c in (*result.causes, *causes)
+                               for cid in c.checks or ("",)], result.service)
+        if path.verdict == Verdict.BLOCKED and result.verdict != Verdict.BLOCKED:
+            adjusted.append(replace(result, verdict=Verdict.BLOCKED, causes=merged))
+        elif (path.verdict == Verdict.UNKNOWN
+              and any(c.id == CauseId.DNS_FAILURE for c in path.causes)
+              and result.verdict != Verdict.UNAVAILABLE):
+            adjusted.append(replace(result, verdict=Verdict.UNKNOWN, causes=merged))
+        else:
+            adjusted.append(result)
+    return adjusted
 
 
 def feature_verdict(feature: str, services: Sequence[ServiceResult],

@@ -67,6 +67,9 @@ class DnsFlag(StrEnum):
     BOGON = "bogon"  # some answer is a non-public address
     DIFFERS_FROM_TRUSTED = "differs_from_trusted"  # trusted DNS over HTTPS answered otherwise
     FAKE_IP_PROXY = "fake_ip_proxy"  # 198.18.0.0/15: a proxy on this computer answers DNS
+    # the check failed after a differing system answer, and the trusted answer takes the same
+    # connection (for TLS: a verified certificate for the name): the lie is what failed
+    TRUSTED_ANSWER_WORKS = "trusted_answer_works"
 
 
 class Role(StrEnum):

@@ -17,7 +17,7 @@ from typing import Any
 
 from app.core import failures as F
 from app.core.failures import Failure
-from app.core.model import Check, Observation, Phase
+from app.core.model import Check, DnsFlag, Kind, Observation, Phase
 from app.engine import timeouts
 from app.engine.classify import classify
 from app.engine.context import Clock, ProbeContext, observation
@@ -156,6 +156,70 @@ async def close_quietly(writer: asyncio.StreamWriter) -> None:
             await writer.wait_closed()
             return
     transport.abort()
+
+
+# How long a failed check may spend, beyond its own allowance, asking the trusted resolvers
+# for its name and trying their answer (docs/verdicts.md: "a name that leads elsewhere").
+CROSS_CHECK_S = 2.0
+_AFTER_LOOKUP = (Phase.DNS, Phase.TCP, Phase.TLS)
+
+
+async def failed_after_lookup(check: Check, ctx: ProbeContext, clock: Clock,
+                              failed: StepFailed, facts: dict[str, Any]) -> Observation:
+    """``failed_observation``, after comparing this one name with the trusted resolvers.
+
+    When a check by name fails at its lookup, connect or handshake, the trusted resolvers
+    (DNS over HTTPS, by address) are asked for that name — lazily, only for failures, cached
+    per name. ``trusted_addresses`` and the ``differs_from_trusted`` flag then show whether the
+    system resolver sent the app somewhere else; if it did and an address the trusted
+    resolvers gave accepts the same connection (for TLS: a verified certificate for the name),
+    ``trusted_answer_works`` is added: the lie, not the service, is what failed.
+    """
+    if failed.phase in _AFTER_LOOKUP and failed.failure != F.DNS_BOGON:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(CROSS_CHECK_S):
+                await _cross_check(check, ctx, failed, facts)
+    return failed_observation(check, clock, failed, facts)
+
+
+async def _cross_check(check: Check, ctx: ProbeContext, failed: StepFailed,
+                       facts: dict[str, Any]) -> None:
+    trusted_resolver = ctx.trusted
+    if (trusted_resolver is None or is_ip_literal(check.host)
+            or facts.get("trusted_addresses") is not None
+            or not getattr(trusted_resolver, "available", lambda: True)()):
+        return
+    trusted = await trusted_resolver.lookup(check.host)
+    if trusted is None:
+        return
+    facts["trusted_addresses"] = trusted
+    system = facts.get("addresses") or ()
+    if failed.phase == Phase.DNS or not system:
+        return
+    judged = judge_answers(system, trusted, ctx.ordinary_ranges)
+    flags = tuple(judged.flags)
+    if DnsFlag.DIFFERS_FROM_TRUSTED in flags and await _answer_works(check, ctx, trusted):
+        flags += (DnsFlag.TRUSTED_ANSWER_WORKS,)
+    facts["dns_flags"] = flags
+
+
+async def _answer_works(check: Check, ctx: ProbeContext, addresses: tuple[str, ...]) -> bool:
+    """Does the first trusted address (IPv4 first) take the connection the check wanted?"""
+    ordered = sorted(addresses, key=lambda a: ":" in a)[:1]
+    for address in ordered:
+        writer = None
+        try:
+            _reader, writer = await asyncio.open_connection(address, check.port)
+            if check.kind in (Kind.TLS, Kind.HTTPS):
+                await writer.start_tls(ctx.ssl_context(check),
+                                       server_hostname=check.sni or check.host)
+            return True
+        except (OSError, EOFError):
+            continue
+        finally:
+            if writer is not None:
+                await close_quietly(writer)
+    return False
 
 
 def failed_observation(check: Check, clock: Clock, failed: StepFailed,

@@ -40,6 +40,10 @@ class DohResolver:
         self._dead: set[str] = set()
         self.last_failures: dict[str, str] = {}  # resolver id -> failure, for Details
 
+    def available(self) -> bool:
+        """Some resolver has not failed yet in this run (asking again would only wait)."""
+        return len(self._dead) < len(self.resolvers)
+
     async def lookup(self, host: str) -> tuple[str, ...] | None:
         key = host.lower().rstrip(".")
         pending = self._cache.get(key)

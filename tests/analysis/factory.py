@@ -21,6 +21,7 @@ ENTRIES: list[tuple[str, str, Feature, Kind, Role]] = [
     ("ctl-wiki", "Wikipedia", Feature.NETWORK, Kind.HTTPS, Role.CONTROL_INTERNATIONAL),
     ("ctl-example", "Example", Feature.NETWORK, Kind.HTTPS, Role.CONTROL_INTERNATIONAL),
     ("captive", "Captive portal probe", Feature.NETWORK, Kind.HTTP, Role.CAPTIVE_PORTAL),
+    ("doh-cf", "Cloudflare DNS", Feature.NETWORK, Kind.DOH, Role.RESOLVER),
     ("wa-e1-443", "WhatsApp", Feature.MESSAGES, Kind.TCP, Role.SERVICE),
     ("wa-e1-5222", "WhatsApp", Feature.MESSAGES, Kind.TCP, Role.SERVICE),
     ("wa-web", "WhatsApp", Feature.MESSAGES, Kind.HTTPS, Role.SERVICE),
@@ -54,7 +55,8 @@ def catalog() -> Catalog:
 
 
 _KIND = {i: (s, f, k, r) for i, s, f, k, r in ENTRIES}
-_LAST_PHASE = {Kind.HTTPS: Phase.HTTP, Kind.HTTP: Phase.HTTP, Kind.TCP: Phase.TCP,
+_LAST_PHASE = {Kind.DOH: Phase.HTTP, Kind.HTTPS: Phase.HTTP, Kind.HTTP: Phase.HTTP,
+               Kind.TCP: Phase.TCP,
                Kind.STUN: Phase.UDP, Kind.DNS: Phase.DNS}
 
 

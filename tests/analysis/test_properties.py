@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from app.analysis.diagnose import diagnose
 from app.analysis.model import NetworkStatus, Verdict
 from app.analysis.progressive import network_settled
+from app.analysis.verdicts import SIGNALLING
 from app.core.model import Observation
 from tests.analysis.factory import CONNECTED, ENTRIES, NO_INTERFACE, catalog, fail, ok
 
@@ -120,6 +121,68 @@ def test_a_verdict_given_early_is_the_verdict_at_the_end(obs):
     if not network_settled([o for o in obs if o.feature == "network"], CONNECTED):
         return  # no early verdicts then: they wait for the end of the run
     for feature in ("calls", "messages", "maps"):
-        seen = [o for o in obs if o.feature in ("network", feature)]
+        needed = ("network", feature, *((SIGNALLING[feature],) if feature in SIGNALLING else ()))
+        seen = [o for o in obs if o.feature in needed]
         early = diagnose(seen, cat, CONNECTED, features=[feature], date=dt.date(2026, 11, 23))
         assert early.features[0].verdict == final[feature], feature
+
+
+BROKEN_LOOKUP = ["dns_server_failure", "generic_timeout_error", "dns_nxdomain_error"]
+NAMED_SERVICES_OF = {s for _i, s, _f, _k, r in ENTRIES if r.value == "service"}
+
+
+@st.composite
+def broken_resolver_run(draw: st.DrawFn) -> list[Observation]:
+    """The system resolver fails for every name; a trusted resolver, asked by address,
+    answers. Every check either failed at its name lookup (the trusted resolver may or may
+    not have been asked for that name) or went by address (an IP literal: any outcome)."""
+    obs = []
+    for check_id, _s, _f, _k, role in ENTRIES:
+        if role.value == "resolver":
+            obs.append(ok(check_id))
+        elif role.value.startswith("control_") or role.value == "captive_portal" or draw(
+                st.booleans()):
+            obs.append(fail(check_id, draw(st.sampled_from(BROKEN_LOOKUP)), "dns",
+                            trusted_addresses=draw(st.sampled_from([None, ("203.0.113.9",)]))))
+        else:
+            by_address = draw(observation(check_id))
+            if by_address.phase == "dns" and not by_address.ok:  # no lookup: no DNS failure
+                by_address = fail(check_id, by_address.failure or "connection_reset", "tcp")
+            obs.append(by_address)
+    return obs
+
+
+@settings(max_examples=300, deadline=None)
+@given(broken_resolver_run())
+def test_a_broken_resolver_is_an_outage_never_a_block(obs):
+    """System DNS broken + trusted DNS works: online (dns_failure); a service whose names do
+    not resolve is never "blocked" and never "works" — nor are its calls."""
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "dns_failure" in {c.id for c in d.network.causes}
+    lookups_failed = {(o.feature, o.service) for o in obs if o.phase == "dns" and not o.ok
+                      and o.feature != "network"}
+    messages = d.feature("messages")
+    for feature in d.features:
+        for s in feature.services:
+            named = ((feature.feature, s.service) in lookups_failed
+                     or (("messages", s.service) in lookups_failed and feature.feature == "calls"))
+            path = messages.service(s.service) if feature.feature == "calls" else None
+            if path is not None and path.verdict == Verdict.BLOCKED:
+                continue  # its message servers, by address, are blocked: so are its calls
+            if named:
+                assert s.verdict == Verdict.UNKNOWN, (feature.feature, s)
+                assert "dns_failure" in {c.id for c in s.causes}, (feature.feature, s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(observations())
+def test_calls_never_work_while_their_signalling_is_blocked(obs):
+    """A call is set up through the service's message servers: while those are blocked, the
+    service's calls are never "works" (nor "works with problems")."""
+    d = run(obs)
+    messages = d.feature("messages")
+    for s in d.feature("calls").services:
+        path = messages.service(s.service)
+        if path is not None and path.verdict == Verdict.BLOCKED:
+            assert s.verdict == Verdict.BLOCKED, (s, path)

@@ -148,8 +148,54 @@ def test_bogon_answer_is_tampering_even_without_trusted_answer():
 
 def test_wrong_ip_then_timeout_blames_the_dns_answer():
     obs = healthy(wa_web=fail("wa-web", "generic_timeout_error", "tcp",
-                              dns_flags=("differs_from_trusted",)))
+                              dns_flags=("differs_from_trusted", "trusted_answer_works")))
     assert "dns_tampering" in causes(run(obs).feature("messages").service("WhatsApp"))
+
+
+def test_a_differing_answer_alone_is_not_proof():
+    """Big services answer differently in different places: a differing address that times
+    out, while the trusted one was not shown to work, is a dead address, not a lie."""
+    obs = healthy(wa_web=fail("wa-web", "generic_timeout_error", "tcp",
+                              dns_flags=("differs_from_trusted",)))
+    wa = run(obs).feature("messages").service("WhatsApp")
+    assert "dns_tampering" not in causes(wa)
+    assert "ip_blocking" in causes(wa)
+
+
+def _led_to_a_block_page(check_id, failure, phase, works=True):
+    flags = ("differs_from_trusted", "trusted_answer_works") if works else (
+        "differs_from_trusted",)
+    return fail(check_id, failure, phase, addresses=("198.51.100.80",),
+                trusted_addresses=("203.0.113.9",), dns_flags=flags)
+
+
+def test_a_name_sent_to_a_block_page_is_tampering_and_blocked_not_interception():
+    """Every WhatsApp name leads to a block page with a certificate for another name (or
+    none of ours, or a reset, or silence): the lie is the block, not interception."""
+    for failure, phase in (("ssl_invalid_hostname", "tls"), ("ssl_unknown_authority", "tls"),
+                           ("connection_reset", "tls"), ("generic_timeout_error", "tcp")):
+        obs = healthy(wa_web=_led_to_a_block_page("wa-web", failure, phase),
+                      wa_register=_led_to_a_block_page("wa-register", failure, phase),
+                      wa_e1_443=_led_to_a_block_page("wa-e1-443", "generic_timeout_error",
+                                                     "tcp"),
+                      wa_e1_5222=_led_to_a_block_page("wa-e1-5222", "connection_refused",
+                                                      "tcp"))
+        d = run(obs)
+        wa = d.feature("messages").service("WhatsApp")
+        assert wa.verdict == Verdict.BLOCKED, (failure, wa)
+        assert "dns_tampering" in causes(wa), failure
+        assert "tls_interception" not in causes(wa), failure
+        assert "tls_interception" not in causes(d.network), failure
+
+
+def test_a_wrong_certificate_at_the_right_address_is_still_interception():
+    obs = healthy(maps_google=fail("maps-google", "ssl_unknown_authority", "tls",
+                                   addresses=("203.0.113.9",),
+                                   trusted_addresses=("203.0.113.9",)))
+    google = run(obs).feature("maps").service("Google Maps")
+    assert "tls_interception" in causes(google)
+    assert "dns_tampering" not in causes(google)
+    assert google.verdict == Verdict.DEGRADED
 
 
 def test_nxdomain_without_any_trusted_answer_is_not_called_tampering():
@@ -266,8 +312,10 @@ def test_cancelled_run_is_unknown_not_offline():
 
 
 def test_conflicting_controls_give_unknown_and_no_block():
-    """Controls fail by name everywhere but something answers by address: can't tell."""
+    """Controls fail by name everywhere but something answers by address, and no trusted
+    resolver answers to show the names exist: can't tell."""
     obs = healthy(
+        doh_cf=fail("doh-cf", "generic_timeout_error", "tcp"),
         ctl_ya=fail("ctl-ya", "dns_server_failure", "dns"),
         ctl_vk=fail("ctl-vk", "dns_server_failure", "dns"),
         ctl_wiki=fail("ctl-wiki", "dns_server_failure", "dns"),
@@ -391,3 +439,73 @@ def test_silence_from_abroad_on_a_slow_line_is_not_an_allow_list():
     assert d.network.status == NetworkStatus.ONLINE
     assert "throttled" in causes(d.network)
     assert "whitelist_only" not in causes(d.network)
+
+
+# ------------------------------------------------ a broken resolver (docs/verdicts.md, rule 6)
+def _broken_resolver(**more):
+    names = {k: fail(k.replace("_", "-"), "dns_server_failure", "dns",
+                     trusted_addresses=("203.0.113.9",))
+             for k in ("ctl_ya", "ctl_vk", "ctl_wiki", "ctl_example", "captive", "wa_web",
+                       "wa_register", "wa_dns", "tg_web", "signal_sfu", "maps_google",
+                       "maps_yandex", "stun_google", "stun_cf")}
+    return healthy(**{**names, **more})
+
+
+def test_a_broken_resolver_with_working_trusted_dns_is_online_with_dns_failure():
+    d = run(_broken_resolver())
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "dns_failure" in causes(d.network)
+    for feature in d.features:
+        assert feature.verdict == Verdict.UNKNOWN, feature
+        assert "dns_failure" in causes(feature)
+        assert "dns_tampering" not in causes(feature)
+        for s in feature.services:
+            assert s.verdict == Verdict.UNKNOWN, s
+
+
+def test_a_broken_resolver_makes_calls_by_address_unknown_not_works():
+    """WhatsApp's call relays answer by address, but the app cannot sign in without names."""
+    d = run(_broken_resolver())
+    wa_calls = d.feature("calls").service("WhatsApp")
+    assert wa_calls.verdict == Verdict.UNKNOWN
+    assert "dns_failure" in causes(wa_calls)
+
+
+def test_a_broken_resolver_answering_garbage_or_nothing_is_the_same():
+    obs = _broken_resolver(**{k: fail(k.replace("_", "-"), "generic_timeout_error", "dns")
+                              for k in ("ctl_ya", "ctl_wiki", "wa_web")})
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "dns_failure" in causes(d.network)
+    assert all(s.verdict not in (Verdict.BLOCKED, Verdict.WORKS)
+               for f in d.features for s in f.services if s.service != "STUN servers")
+
+
+def test_one_name_removed_while_controls_resolve_is_still_tampering():
+    """The broken-resolver rule needs the control sites' names to fail too."""
+    obs = healthy(wa_web=fail("wa-web", "dns_nxdomain_error", "dns",
+                              trusted_addresses=("203.0.113.9",)))
+    d = run(obs)
+    assert "dns_failure" not in causes(d.network)
+    assert "dns_tampering" in causes(d.feature("messages").service("WhatsApp"))
+
+
+# ------------------------------------------------ signalling (docs/verdicts.md, "Signalling")
+def test_calls_of_a_service_whose_message_servers_are_blocked_are_blocked():
+    obs = healthy(**{k: fail(k.replace("_", "-"), "connection_reset", "tls")
+                     for k in ("wa_web", "wa_register")},
+                  wa_e1_443=fail("wa-e1-443", "generic_timeout_error", "tcp"),
+                  wa_e1_5222=fail("wa-e1-5222", "generic_timeout_error", "tcp"))
+    d = run(obs)
+    assert d.feature("messages").service("WhatsApp").verdict == Verdict.BLOCKED
+    calls = d.feature("calls").service("WhatsApp")
+    assert calls.verdict == Verdict.BLOCKED  # its relay answered, but no call can be set up
+    assert "sni_filtering" in causes(calls)
+    assert d.feature("calls").service("Telegram").verdict == Verdict.WORKS
+
+
+def test_calls_with_partly_working_message_servers_keep_their_own_verdict():
+    obs = healthy(wa_web=fail("wa-web", "connection_reset", "tls"))
+    d = run(obs)
+    assert d.feature("messages").service("WhatsApp").verdict == Verdict.DEGRADED
+    assert d.feature("calls").service("WhatsApp").verdict == Verdict.WORKS

@@ -28,7 +28,8 @@ class Scenario:
     ``observe`` is what the app's checks must have seen (proves the rule bites).
 
     expect keys: "network" (status), "network.causes", "<feature>" (verdict),
-    "<feature>.causes", "<feature>/<service>" (service verdict), "causes" (anywhere).
+    "<feature>.causes", "<feature>/<service>" (service verdict), "causes" (anywhere),
+    "no_causes" (none of "a|b" anywhere).
     Values: "blocked", alternatives "blocked|degraded", or "!works" (anything but).
     observe keys select checks ("kind=stun", "service=Telegram,kind=tcp", "id=x", "*" all);
     values: "ok", "fail", or failure strings ("connection_reset|generic_timeout_error").
@@ -133,6 +134,9 @@ def verdict_problems(report: Mapping[str, Any], expect: Mapping[str, str]) -> li
     features = report.get("features", {})
     network = report.get("network", {})
     for key, wanted in expect.items():
+        if key == "no_causes":  # none of these causes anywhere ("a|b")
+            problems += _unwanted_causes(network, features, wanted)
+            continue
         if key == "network":
             actual: Any = network.get("status")
         elif key == "causes":
@@ -155,6 +159,15 @@ def verdict_problems(report: Mapping[str, Any], expect: Mapping[str, str]) -> li
         elif not _matches(actual, wanted):
             problems.append(f"{key}: wanted {wanted!r}, got {actual!r}")
     return problems
+
+
+def _unwanted_causes(network: Mapping[str, Any], features: Mapping[str, Any], wanted: str
+                     ) -> list[str]:
+    seen = _cause_ids(network.get("causes"))
+    for feature in features.values():
+        seen += _cause_ids(feature.get("causes"))
+    unwanted = sorted(set(seen) & set(wanted.split("|")))
+    return [f"no_causes: wanted none of {wanted!r}, got {unwanted}"] if unwanted else []
 
 
 def observation_problems(report: Mapping[str, Any], observe: Mapping[str, str]) -> list[str]:

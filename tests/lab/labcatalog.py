@@ -33,6 +33,9 @@ DEFAULT_CATALOG = REPO / "resources" / "catalog" / "default.toml"
 LAB_RANGE = "198.18.0.0/15"
 RESOLVER_IP = "198.19.0.53"  # the ISP's resolver (system DNS of the client)
 PORTAL_IP = "198.19.0.80"  # captive portal / block page
+# A provider's block page at an ordinary (public-looking) address, with a certificate for its
+# own name only: where a lying resolver sends a service's name (dns_lie "blockpage").
+BLOCKPAGE_IP = "198.19.0.81"
 TURN_IP = "198.19.4.1"  # coturn
 ECHO_IP = "198.19.4.7"  # UDP echo on port 7, a neutral UDP service
 DOMESTIC_NET = "198.19.1.0/24"
@@ -88,7 +91,7 @@ class LabPlan:
     def addresses(self) -> list[str]:
         """Every lab address a world server answers on."""
         found = {*self.zone.values(), *self.literals.values(), *self.tcp, *self.udp}
-        found |= {RESOLVER_IP, PORTAL_IP, TURN_IP, ECHO_IP}
+        found |= {RESOLVER_IP, PORTAL_IP, BLOCKPAGE_IP, TURN_IP, ECHO_IP}
         return sorted(found, key=ipaddress.ip_address)
 
     def international(self) -> list[str]:
@@ -210,6 +213,7 @@ def build(source: Path, out_dir: Path, *, timeout_s: float = 3.0, deadline_s: fl
 
     udp.setdefault(ECHO_IP, {})["7"] = "echo"
     tcp.setdefault(PORTAL_IP, {}).update({"80": "http", "443": "tls"})
+    tcp.setdefault(BLOCKPAGE_IP, {}).update({"80": "http", "443": "tls-blockpage"})
     names = sorted(zone)
     if pki is None:
         pki = make_pki(out_dir, [*names, "portal.lab"],

@@ -114,4 +114,16 @@ def make_pki(out_dir: Path, names: list[str], addresses: list[str]) -> LabPki:
     _write(pki.ca_cert, ca_cert, None)
     _write(pki.server_cert, cert, key)
     _write(pki.rogue_cert, rcert, rkey)
+    # A block page's own certificate: trusted (the lab CA), but only for its own name. A
+    # resolver that sends a service's name there makes the handshake fail with "wrong name".
+    bkey, bcert = _leaf(ca_key, ca_cert, [BLOCKPAGE_NAME], [])
+    _write(blockpage_cert(pki.server_cert), bcert, bkey)
     return pki
+
+
+BLOCKPAGE_NAME = "blockpage.lab"
+
+
+def blockpage_cert(server_cert: str | Path) -> Path:
+    """Where the block page's certificate (and, with .key, its key) lives: beside the server's."""
+    return Path(server_cert).with_name("blockpage.pem")

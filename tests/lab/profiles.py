@@ -136,8 +136,23 @@ def captive_portal(plan: LabPlan) -> Profile:
 
 
 def dns_lie(kind: str, *names: str) -> Profile:
-    """The ISP resolver answers ``names`` with a lie: bogon (10.10.34.35), wrong, nxdomain."""
+    """The ISP resolver answers ``names`` with a lie: bogon (10.10.34.35), wrong (the captive
+    portal's address), blockpage (a block page at an ordinary address, with a certificate for
+    its own name only), nxdomain, silent, servfail."""
     return Profile(f"dns_{kind}", dns_lies=dict.fromkeys(names, kind))
+
+
+def broken_resolver(mode: str = "servfail") -> Profile:
+    """The ISP resolver fails for every name — ``servfail``, ``silent`` (no answer at all) or
+    ``dns-malformed`` (replies no resolver can parse) — while traffic by address flows."""
+    return Profile(f"broken_resolver_{mode}", dns_lies={"*": mode})
+
+
+def reject_ips(*addresses: str) -> Profile:
+    """TCP to these addresses is answered with a reset (REJECT --reject-with tcp-reset)."""
+    return Profile("reject_ips", tuple(
+        f"iptables -A FORWARD -p tcp -d {a} -j REJECT --reject-with tcp-reset"
+        for a in addresses))
 
 
 def intercept(*addresses: str) -> Profile:

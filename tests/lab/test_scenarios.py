@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.report.json_report import SCHEMA as JSON_SCHEMA
 from tests.lab import profiles as p
 from tests.lab.harness import (
     Outcome,
@@ -119,7 +120,7 @@ def _outcome(lab_outcomes: dict[str, Outcome], name: str) -> Outcome:
     outcome = lab_outcomes[name]
     assert outcome.report is not None, outcome.summary()
     assert outcome.returncode == 0, outcome.summary()
-    assert outcome.report.get("schema") == 2, outcome.summary()
+    assert outcome.report.get("schema") == JSON_SCHEMA, outcome.summary()
     return outcome
 
 

@@ -33,7 +33,8 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from tests.lab.labcatalog import BOGON_ANSWER, LabPlan
+from tests.lab.labcatalog import BLOCKPAGE_IP, BOGON_ANSWER, LabPlan
+from tests.lab.pki import blockpage_cert
 from tests.servers.hostile import DNS_MODES, dns_replies, serve_hostile
 
 CHUNK = 4096  # small TLS records, so a client sees a partial body before a freeze
@@ -44,7 +45,8 @@ TTL = 30
 @dataclass
 class WorldConfig:
     plan: str
-    dns_lies: dict[str, str] = field(default_factory=dict)  # name -> bogon|wrong|nxdomain|silent
+    # name -> bogon|wrong|blockpage|nxdomain|silent|servfail; the name "*" stands for every name
+    dns_lies: dict[str, str] = field(default_factory=dict)
     intercepted: list[str] = field(default_factory=list)  # addresses whose TLS uses the rogue CA
     body_bytes: int = 65536  # size of an ordinary HTTPS body
     # Pause between 4 KiB chunks: ~16 Mbit/s, like a real server far away. Without it, bodies
@@ -98,11 +100,14 @@ class World:
         lie = None if truthful else self._lie(name)
         if lie == "silent":
             return None
+        if lie == "servfail":  # a broken resolver: fails for the name, whatever it is
+            response.set_rcode(dns.rcode.SERVFAIL)
+            return response
         if lie == "nxdomain" or (lie is None and name not in self.zone):
             response.set_rcode(dns.rcode.NXDOMAIN)
             return response
-        address = {"bogon": BOGON_ANSWER, "wrong": self.plan.portal_ip}.get(lie or "",
-                                                                            self.zone.get(name))
+        address = {"bogon": BOGON_ANSWER, "wrong": self.plan.portal_ip,
+                   "blockpage": BLOCKPAGE_IP}.get(lie or "", self.zone.get(name))
         if question.rdtype == dns.rdatatype.A and address:
             response.answer.append(
                 dns.rrset.from_text(question.name, TTL, dns.rdataclass.IN, dns.rdatatype.A,
@@ -122,7 +127,7 @@ class World:
 
     def _lie(self, name: str) -> str | None:
         for target, kind in self.config.dns_lies.items():
-            if name == target or name.endswith("." + target):
+            if target == "*" or name == target or name.endswith("." + target):
                 return kind
         return None
 
@@ -190,7 +195,9 @@ class World:
         local_ip = writer.get_extra_info("sockname")[0]
         url = urlsplit(target)
         status, ctype, body, extra = 200, "text/html; charset=utf-8", self.body, ""
-        if local_ip == self.plan.portal_ip:
+        if local_ip == BLOCKPAGE_IP:
+            body = b"<html><body>Lab block page: access restricted.</body></html>"
+        elif local_ip == self.plan.portal_ip:
             if url.path.startswith("/login"):
                 body = b"<html><body>Lab captive portal: please log in.</body></html>"
             else:
@@ -269,6 +276,9 @@ class World:
 
     async def start(self) -> None:
         trusted, rogue = self.tls_context(False), self.tls_context(True)
+        blockpage = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        page_cert = blockpage_cert(self.plan.server_cert)
+        blockpage.load_cert_chain(page_cert, page_cert.with_suffix(".key"))
         await self.serve_dns(self.plan.resolver_ip)
         for ip, ports in self.plan.tcp.items():
             for port, proto in ports.items():
@@ -282,8 +292,9 @@ class World:
                 elif proto == "hold":
                     server = await asyncio.start_server(self.hold, ip, int(port))
                 else:
-                    if proto == "tls":
-                        ctx = rogue if ip in self.config.intercepted else trusted
+                    if proto in ("tls", "tls-blockpage"):
+                        ctx = rogue if ip in self.config.intercepted else (
+                            blockpage if proto == "tls-blockpage" else trusted)
                         server = await asyncio.start_server(self.http, ip, int(port), ssl=ctx,
                                                             ssl_handshake_timeout=10)
                     else:

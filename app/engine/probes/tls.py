@@ -16,7 +16,7 @@ from app.engine.steps import (
     StepFailed,
     close_quietly,
     connect,
-    failed_observation,
+    failed_after_lookup,
     resolve,
     start_tls,
 )
@@ -32,7 +32,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
         _reader, writer = await connect(addresses, check.port, budget, clock, facts, ctx)
         await start_tls(writer, check, ctx, budget, clock, facts)
     except StepFailed as failed:
-        return failed_observation(check, clock, failed, facts)
+        return await failed_after_lookup(check, ctx, clock, failed, facts)
     finally:
         if writer is not None:
             await close_quietly(writer)

@@ -25,7 +25,7 @@ from app.engine.steps import (
     StepFailed,
     close_quietly,
     connect,
-    failed_observation,
+    failed_after_lookup,
     resolve,
     start_tls,
 )
@@ -61,7 +61,7 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
                     facts["stalled_after_bytes"] = failed.response.body_bytes
             raise
     except StepFailed as failed:
-        return failed_observation(check, clock, failed, facts)
+        return await failed_after_lookup(check, ctx, clock, failed, facts)
     finally:
         if writer is not None:
             await close_quietly(writer)
