@@ -37,12 +37,21 @@ class ProbeContext:
     # When a host beyond this computer first answered anything (a TCP handshake, a reset, a
     # datagram): the engine's offline rule (app/engine/timeouts.py) reads it.
     first_answer_at: float | None = None
+    # When any UDP answer of a calls check first arrived (a STUN reply, an echoed packet,
+    # valid or not): without one by timeouts.CALLS_SILENT_S, calls checks stop early.
+    udp_answer_at: float | None = None
     _ssl_cache: dict[str | None, ssl.SSLContext] = field(default_factory=dict)
 
     def heard_back(self) -> None:
         """A probe got an answer from the network (not from this computer's own resolver)."""
         if self.first_answer_at is None:
             self.first_answer_at = time.monotonic()
+
+    def heard_udp(self) -> None:
+        """A calls check got a datagram back (also counts as an answer from the network)."""
+        if self.udp_answer_at is None:
+            self.udp_answer_at = time.monotonic()
+        self.heard_back()
 
     def ssl_context(self, check: Check) -> ssl.SSLContext:
         """certifi's roots (never the OS store) + the catalog's extra CA + the entry's own CA."""

@@ -27,3 +27,8 @@ FIRST_BYTE_S: Final = 5.0
 # remaining checks are stopped (failure ``skipped_offline``). Three SYN round trips at a
 # 1 s initial RTO fit; a DNS answer from the local router does not count as an answer.
 OFFLINE_AFTER_S: Final = 3.0
+# Calls: STUN retransmits at 0.5, 1 and 2 s (app/engine/probes/stun.py). When, after the
+# last of them (3.5 s), no STUN server, relay or call-like flow has answered anything at all
+# in this run, no later answer can change the verdict ("calls are blocked"): the calls checks
+# stop there instead of waiting out their whole window. When anything answered, they run on.
+CALLS_SILENT_S: Final = 3.5

@@ -8,13 +8,16 @@ UDP echo (random packets, echoed back). From the timeline: loss, RTT, RFC 3550 j
 when answers stopped (``answered_until_s``). Answers that arrive and then stop for good while
 we keep sending is a cut call: failure ``stalled`` in phase ``udp``.
 
-Bounded: exactly ``duration_s * rate_pps`` packets, then at most ``TAIL_S`` for late answers.
+Bounded: exactly ``duration_s * rate_pps`` packets, then at most ``TAIL_S`` for late answers —
+or fewer: when nothing at all has answered any calls check of the run (STUN, relays, flows)
+``timeouts.CALLS_SILENT_S`` into the flow, it stops there (calls are plainly blocked).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +25,7 @@ from app.core import call_defaults as defaults
 from app.core import failures as F
 from app.core.facts import FlowFacts
 from app.core.model import Check, Observation, Phase
+from app.engine import timeouts
 from app.engine.calls import packets
 from app.engine.calls.flowstats import FlowStats, Reply, flow_stats
 from app.engine.calls.udp import Collector, open_udp
@@ -48,24 +52,34 @@ def _key(mode: str, reply: bytes) -> bytes | None:
 
 
 async def send_flow(transport: asyncio.DatagramTransport, collector: Collector, mode: str,
-                    size: int, rate: int, count: int, tail_s: float) -> tuple[FlowStats, int]:
-    """Send ``count`` packets at ``rate``/s, wait ``tail_s``; return the stats and bytes sent."""
+                    size: int, rate: int, count: int, tail_s: float,
+                    nothing_heard: Callable[[], bool] | None = None) -> tuple[FlowStats, int]:
+    """Send ``count`` packets at ``rate``/s, wait ``tail_s``; return the stats and bytes sent.
+
+    ``nothing_heard`` (the run's calls checks have had no UDP answer at all): once it holds
+    ``timeouts.CALLS_SILENT_S`` into a flow that got nothing back either, the flow stops —
+    no later answer could change the verdict — and waits no tail."""
     sent_at: dict[bytes, float] = {}
     start = time.monotonic()
     sent_bytes = 0
     interval = 1.0 / rate
+    silent_stop = False
     for index in range(count):
         delay = start + index * interval - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
         if collector.error is not None and not collector.datagrams:
             break  # ICMP "port unreachable" before any answer: nobody is there
+        if (nothing_heard is not None and not collector.datagrams
+                and time.monotonic() - start >= timeouts.CALLS_SILENT_S and nothing_heard()):
+            silent_stop = True
+            break
         data, key = _packet(mode, size)
         sent_at[key] = time.monotonic()
         transport.sendto(data)
         sent_bytes += len(data)
     window = time.monotonic() - start
-    await asyncio.sleep(tail_s)
+    await asyncio.sleep(0.0 if silent_stop else tail_s)
     replies: list[Reply] = []
     for arrived, data in collector.datagrams:
         reply_key = _key(mode, data)
@@ -91,7 +105,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
         window = min(duration, budget.remaining() - TAIL_S - 0.2)
         count = max(1, int(window * rate))
         stats, sent_bytes = await send_flow(transport, collector, mode, size, rate, count,
-                                            TAIL_S)
+                                            TAIL_S, lambda: ctx.udp_answer_at is None)
         numbers = stats.numbers(sent_bytes, sent_bytes + _IP_UDP_HEADERS * stats.sent)
         facts["facts"] = replace(facts["facts"], flow=numbers)
         clock.mark(Phase.UDP)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from app.core.failures import Failure
@@ -21,15 +22,18 @@ class Collector(asyncio.DatagramProtocol):
 
     MAX_DATAGRAMS = 20_000
 
-    def __init__(self) -> None:
+    def __init__(self, on_datagram: Callable[[], None] | None = None) -> None:
         self.datagrams: list[tuple[float, bytes]] = []
         self.error: Exception | None = None
         self.arrived = asyncio.Event()
+        self._on_datagram = on_datagram
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
         if len(self.datagrams) < self.MAX_DATAGRAMS:
             self.datagrams.append((time.monotonic(), data))
         self.arrived.set()
+        if self._on_datagram is not None:
+            self._on_datagram()
 
     def error_received(self, exc: Exception) -> None:
         if self.error is None:
@@ -50,7 +54,7 @@ async def open_udp(check: Check, ctx: ProbeContext, budget: Budget, clock: Clock
     loop = asyncio.get_running_loop()
     async with phase(Phase.UDP, budget):
         transport, collector = await loop.create_datagram_endpoint(
-            Collector, remote_addr=(address, check.port))
+            lambda: Collector(ctx.heard_udp), remote_addr=(address, check.port))
     return transport, collector
 
 

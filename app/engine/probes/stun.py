@@ -80,7 +80,7 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
                 _StunClient, remote_addr=(address, check.port))
         request = stun.Message(message_method=stun.Method.BINDING,
                                message_class=stun.Class.REQUEST)
-        reply, rtt_ms, tries = await _transact(transport, client, request, budget)
+        reply, rtt_ms, tries = await _transact(transport, client, request, budget, ctx)
         ctx.heard_back()
         answer = StunFacts(rtt_ms=round(rtt_ms, 1), tries=tries)
         facts["facts"] = answer
@@ -98,7 +98,11 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
 
 
 async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
-                    request: stun.Message, budget: Budget) -> tuple[stun.Message, float, int]:
+                    request: stun.Message, budget: Budget, ctx: ProbeContext | None = None,
+                    ) -> tuple[stun.Message, float, int]:
+    """Send and retransmit; after the last retransmission's wait, keep waiting to the end of
+    the allowance only when some calls check of the run has had a UDP answer (``ctx``):
+    with none at all, nothing later can change the calls verdict (timeouts.CALLS_SILENT_S)."""
     data = bytes(request)
     strangers = 0  # well-formed replies to another transaction: never taken as our answer
     for tries, wait in enumerate(RETRANSMIT_WAITS_S, start=1):
@@ -106,16 +110,14 @@ async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
             break
         sent = time.monotonic()
         transport.sendto(data)
-        give_up = sent + wait if tries < len(RETRANSMIT_WAITS_S) else budget.deadline
-        give_up = min(give_up, budget.deadline)
-        while (left := give_up - time.monotonic()) > 0:
-            try:
-                item = await asyncio.wait_for(client.replies.get(), left)
-            except TimeoutError:
-                break
+        give_up = min(sent + wait, budget.deadline)
+        last = tries == len(RETRANSMIT_WAITS_S)
+        while (item := await _next_reply(client, give_up, budget, ctx, last)) is not None:
             if isinstance(item, Exception):
                 failure, detail = classify(item)
                 raise StepFailed(Phase.UDP, failure, detail)
+            if ctx is not None:
+                ctx.heard_udp()
             try:
                 reply = _parse_reply(item, request.transaction_id)
             except ValueError as exc:
@@ -127,8 +129,33 @@ async def _transact(transport: asyncio.DatagramTransport, client: _StunClient,
     if strangers:
         raise StepFailed(Phase.UDP, F.STUN_INVALID_RESPONSE,
                          f"{strangers} replies, none for our request")
+    if budget.remaining() > 0:
+        raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
+                         f"no STUN answer to {len(RETRANSMIT_WAITS_S)} tries, and no calls "
+                         "check of this run had any answer")
     raise StepFailed(Phase.UDP, F.GENERIC_TIMEOUT,
                      f"no STUN answer within the {budget.total_s:g} s allowance")
+
+
+async def _next_reply(client: _StunClient, give_up: float, budget: Budget,
+                      ctx: ProbeContext | None, last: bool) -> bytes | Exception | None:
+    """The next datagram (or ICMP error) before ``give_up``; None when none came. After the
+    last try, the wait goes on to the end of the allowance only if something answered."""
+    left = give_up - time.monotonic()
+    if left <= 0 and last and give_up < budget.deadline and _someone_answered(ctx):
+        left = budget.deadline - time.monotonic()  # something answered in this run: wait on
+    if left <= 0:
+        return None
+    try:
+        return await asyncio.wait_for(client.replies.get(), left)
+    except TimeoutError:
+        if last and give_up < budget.deadline and _someone_answered(ctx):
+            return await _next_reply(client, budget.deadline, budget, ctx, last)
+        return None
+
+
+def _someone_answered(ctx: ProbeContext | None) -> bool:
+    return ctx is None or ctx.udp_answer_at is not None
 
 
 def _mapped(reply: stun.Message) -> str:
