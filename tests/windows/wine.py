@@ -42,6 +42,8 @@ class Prefix:
                                  LC_ALL="en_US.UTF-8")
         env.pop("PYTHONUTF8", None)  # the frozen app must not depend on it
         env.pop("DISPLAY", None)
+        for name in [n for n in env if n.startswith("CONNCHECK_")]:
+            env.pop(name)  # the app's own Windows folders, inside this run's prefix
         env.update(extra)
         return env
 
