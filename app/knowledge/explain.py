@@ -104,7 +104,12 @@ def explain_network(result: NetworkResult, tr: Translator) -> Explanation:
     other_causes = [c for c in _unique_causes(result.causes) if c.id != own]
 
     body = [tr.gettext(keys.network_text(status, detail, "body"))]
-    body += [tr.gettext(keys.cause_text(c.id, "headline")) for c in other_causes]
+    no_lookup = status == NetworkStatus.ONLINE and any(
+        c.id == CauseId.DNS_FAILURE for c in other_causes)
+    if no_lookup:  # "sites opened" would not be true: names did not resolve at all
+        body = [tr.gettext(keys.NETWORK_NO_LOOKUP_BODY)]
+    body += [tr.gettext(keys.cause_text(c.id, "headline")) for c in other_causes
+             if not (no_lookup and c.id == CauseId.DNS_FAILURE)]
 
     advice = list(_NETWORK_ADVICE.get((status, detail), ()))
     lead = ("any.check_again",) if status == NetworkStatus.UNKNOWN else ()
@@ -112,7 +117,8 @@ def explain_network(result: NetworkResult, tr: Translator) -> Explanation:
         advice += [w for w in wa.BY_CAUSE[cause.id] if wa.fits_feature(w, None)]
 
     built = tuple(wa.build(w, tr) for w in wa.ordered(advice, lead))
-    headline = tr.gettext(keys.network_text(status, detail, "headline"))
+    headline = tr.gettext(keys.NETWORK_NO_LOOKUP_HEADLINE if no_lookup
+                          else keys.network_text(status, detail, "headline"))
     title = (tr.gettext(keys.network_line(status)) if status in keys.NETWORK_LINE_STATUSES
              else headline)
     return Explanation(

@@ -38,6 +38,7 @@ WORKAROUND_IDS: tuple[str, ...] = (
     "network.login_page",
     "network.check_connection",
     "network.restart_router",
+    "network.public_dns",
     "calls.voice_messages",
     "calls.phone_call",
     "calls.other_app",
@@ -168,6 +169,10 @@ def restriction_sentence(restriction_id: str) -> str:
 
 RESTRICTION_MATCHES = "restriction.matches"
 CALLS_MESSAGES_STILL_WORK = "feature.calls.messages_work"
+# The internet works, but this network's address lookup does not (online + dns_failure): the
+# ordinary "online" texts would say sites opened, which is not true of such a run.
+NETWORK_NO_LOOKUP_HEADLINE = "network.online.no_lookup.headline"
+NETWORK_NO_LOOKUP_BODY = "network.online.no_lookup.body"
 LIST_AND = "list.and"
 DATE_FORMAT = "date.format"
 DETAILS_CHECKS = "details.checks"
@@ -233,6 +238,6 @@ def all_keys() -> list[str]:
     keys += [service_name_key(n) for n in NAMED_SERVICES]
     keys += [
         RESTRICTION_MATCHES, CALLS_MESSAGES_STILL_WORK, LIST_AND, DATE_FORMAT,
-        DETAILS_CHECKS, DETAILS_RESTRICTION,
+        DETAILS_CHECKS, DETAILS_RESTRICTION, NETWORK_NO_LOOKUP_HEADLINE, NETWORK_NO_LOOKUP_BODY,
     ]
     return keys

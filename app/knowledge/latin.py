@@ -19,6 +19,8 @@ NAMES: frozenset[str] = frozenset({
     "WhatsApp", "Telegram", "Signal", "Google", "OpenStreetMap", "OsmAnd", "Organic", "Maps",
     "Mapbox", "Apple", "VK", "Android", "iPhone", "Wi-Fi", "VPN", "GPS", "Enter", "Ctrl",
     "C", "PDF", "HTML", "JSON",
+    # operating systems, named where the steps differ between them
+    "Windows", "macOS", "Linux",
     # «Язык · Language» and the language's own name: found by those who need them
     "Language", "English",
 })

@@ -53,7 +53,7 @@ BY_CAUSE: dict[CauseId, tuple[str, ...]] = {
     CauseId.LOCAL_PROXY: ("any.turn_off_proxy",),
     CauseId.VPN_ACTIVE: ("any.turn_off_vpn",),
     CauseId.SYSTEM_PROXY: ("any.app_without_proxy",),  # the checks already went around it
-    CauseId.DNS_FAILURE: ("network.restart_router", "any.other_network"),
+    CauseId.DNS_FAILURE: ("network.restart_router", "any.other_network", "network.public_dns"),
     CauseId.NETWORK_CHANGED: ("any.check_again",),
 }
 
