@@ -103,6 +103,10 @@ def test_the_default_caps_are_the_documented_ones() -> None:
     assert (echo_server.MAX_BODY, echo_server.MAX_HEADER) == (64 * 1024, 16 * 1024)
     assert (echo_server.RATE_PPS, echo_server.BURST, echo_server.MAX_DATAGRAM) == (200, 400, 1200)
     assert (echo_server.HTTP_RATE, echo_server.HTTP_BURST) == (0.5, 10)
+    assert (echo_server.MAX_CONNECTIONS, echo_server.MAX_CONNECTIONS_PER_SOURCE,
+            echo_server.NEW_SOURCE_SHARE) == (32, 4, 8)
+    assert (echo_server.HEADER_S, echo_server.REQUEST_S, echo_server.MAX_SOURCES) == (5, 15, 4096)
+    assert (echo_server.TOTAL_PPS, echo_server.TOTAL_BURST) == (2000, 4000)
 
 
 async def test_a_call_is_closed_after_the_session_limit() -> None:
