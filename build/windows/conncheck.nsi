@@ -112,9 +112,10 @@ LangString UnData ${LANG_RUSSIAN} "Удалить мои настройки и �
 Section "-Install"
   SetShellVarContext current
   ; An upgrade: the previous version's program files go (its user data is elsewhere and stays).
-  IfFileExists "$INSTDIR\uninstall.exe" 0 +3
+  IfFileExists "$INSTDIR\uninstall.exe" 0 fresh_install
     RMDir /r "$INSTDIR\_internal"
     Delete "$INSTDIR\*.exe"
+  fresh_install:
   SetOutPath "$INSTDIR"
   File /r "${SOURCE_DIR}\*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
@@ -140,8 +141,9 @@ Section "!un.$(UnProgram)" SecUnProgram
   SectionIn RO
   SetShellVarContext current
   ReadRegStr $0 HKCU "${UNINST_KEY}" "ShortcutName"
-  StrCmp $0 "" +2
+  StrCmp $0 "" no_shortcut_name
     Delete "$SMPROGRAMS\$0.lnk"
+  no_shortcut_name:
   Delete "$SMPROGRAMS\Connection Check.lnk"
   Delete "$SMPROGRAMS\Проверка связи.lnk"
   RMDir /r "$INSTDIR\_internal"
@@ -158,9 +160,11 @@ SectionEnd
 
 Function un.onInit
   ; Silent uninstall that also removes the user's data: uninstall.exe /S /REMOVEDATA
+  ; (Labels, not relative jumps: a macro is several instructions.)
   ${GetParameters} $0
   ClearErrors
   ${GetOptions} $0 "/REMOVEDATA" $1
-  IfErrors +2
+  IfErrors keep_data
     !insertmacro SelectSection ${SecUnData}
+  keep_data:
 FunctionEnd
