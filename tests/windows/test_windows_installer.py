@@ -98,6 +98,10 @@ def test_install_is_per_user_with_russian_shortcut_and_uninstall_entry(
         assert dll not in names, f"the Wine stand-in {dll} was installed"
     shortcut = installed.start_menu / "Проверка связи.lnk"
     assert shortcut.is_file(), list(installed.start_menu.iterdir())
+    link = shortcut.read_bytes()  # the target path is stored as ANSI and/or UTF-16
+    target = "Connection Check.exe"
+    assert target.encode() in link or target.encode("utf-16-le") in link, \
+        "the shortcut must start the windowed Connection Check.exe (no console)"
     assert installed.reg_value(UNINSTALL_KEY, "DisplayVersion") == windows_build.version
     assert installed.reg_value(UNINSTALL_KEY, "DisplayName") == "Проверка связи"
     assert "uninstall.exe" in (installed.reg_value(UNINSTALL_KEY, "UninstallString") or "")
