@@ -17,6 +17,7 @@ from app.analysis.model import (
     Verdict,
 )
 from app.analysis.network import analyze_network
+from app.analysis.qualify import qualify
 from app.analysis.verdicts import (
     SIGNALLING,
     feature_verdict,
@@ -64,13 +65,13 @@ def diagnose(
         services = [_with_note(catalog, feature, s, date) for s in services]
         result_f = feature_verdict(feature, services, extra)
         results.append(adjust_feature(result_f, findings) if findings else result_f)
-    return Diagnosis(
+    return qualify(Diagnosis(
         network=net.result,
         features=tuple(results),
         catalog_name=catalog.name,
         catalog_version=catalog.version,
         date=date or dt.date.today(),
-    )
+    ), observations)
 
 
 def _trustworthy(observations: Sequence[Observation], unverified: set[str]

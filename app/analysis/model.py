@@ -67,6 +67,9 @@ class Cause:
     id: CauseId
     checks: tuple[str, ...] = ()  # the check ids that support this cause
     services: tuple[str, ...] = ()
+    # What the evidence shows in this run (app/analysis/qualify.py): the words are chosen by it.
+    # Derived from the observations, so it takes no part in comparing two causes.
+    evidence: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def explain_network(result: NetworkResult, tr: Translator) -> Explanation:
         c.id == CauseId.DNS_FAILURE for c in other_causes)
     if no_lookup:  # "sites opened" would not be true: names did not resolve at all
         body = [tr.gettext(keys.NETWORK_NO_LOOKUP_BODY)]
-    body += [tr.gettext(keys.cause_text(c.id, "headline")) for c in other_causes
+    body += [_cause_sentence(c, "headline", tr) for c in other_causes
              if not (no_lookup and c.id == CauseId.DNS_FAILURE)]
 
     advice = list(_NETWORK_ADVICE.get((status, detail), ()))
@@ -198,7 +198,7 @@ def explain_feature(
 
     causes = _unique_causes([*result.causes, *(c for s in result.services for c in s.causes)])
     body = [tr.gettext(keys.feature_text(feature, verdict, "body"))]
-    body += [tr.gettext(keys.cause_text(c.id, "headline")) for c in causes]
+    body += [_cause_sentence(c, "headline", tr) for c in causes]
     # Per-service sentences are in ``service_lines``; presenters list them next to the body
     # (in the body as well, they would be read twice).
     notes = _restriction_notes(result, restrictions, tr)
@@ -244,16 +244,23 @@ def explain_diagnosis(
     )
 
 
-def explain_cause(cause: CauseId | str, tr: Translator) -> Explanation:
-    """One cause on its own (e.g. for a Details row); no support line."""
-    cid = CauseId(cause)
+def explain_cause(cause: Cause | CauseId | str, tr: Translator) -> Explanation:
+    """One cause on its own (e.g. for a Details row); no support line. Given a ``Cause`` of a
+    diagnosis, the words follow its evidence; given only an id, they are the neutral ones."""
+    found = cause if isinstance(cause, Cause) else Cause(CauseId(cause))
+    cid = CauseId(found.id)
     return Explanation(
-        headline=tr.gettext(keys.cause_text(cid, "headline")),
-        body=tr.gettext(keys.cause_text(cid, "body")),
+        headline=_cause_sentence(found, "headline", tr),
+        body=_cause_sentence(found, "body", tr),
         workarounds=tuple(wa.build(w, tr) for w in wa.ordered(wa.BY_CAUSE[cid])),
         support_line="",
-        details=(tr.gettext(keys.cause_text(cid, "details")),),
+        details=(_cause_sentence(found, "details", tr),),
     )
+
+
+def _cause_sentence(cause: Cause, part: str, tr: Translator) -> str:
+    """The sentence whose claims this run's evidence supports (keys.CAUSE_VARIANTS)."""
+    return tr.gettext(keys.cause_text_for(CauseId(cause.id), part, cause.evidence))
 
 
 def _feature_workarounds(
@@ -373,12 +380,13 @@ def _unique_causes(causes: Iterable[Cause]) -> list[Cause]:
         cid = CauseId(cause.id)
         old = merged.get(cid)
         if old is None:
-            merged[cid] = Cause(cid, tuple(cause.checks), tuple(cause.services))
-        else:
+            merged[cid] = Cause(cid, tuple(cause.checks), tuple(cause.services), cause.evidence)
+        else:  # every evidence tag says "some check shows …": the union stays true
             merged[cid] = Cause(
                 cid,
                 tuple(dict.fromkeys((*old.checks, *cause.checks))),
                 tuple(dict.fromkeys((*old.services, *cause.services))),
+                old.evidence | cause.evidence,
             )
     return list(merged.values())
 
@@ -386,7 +394,7 @@ def _unique_causes(causes: Iterable[Cause]) -> list[Cause]:
 def _details(causes: Iterable[Cause], tr: Translator) -> tuple[str, ...]:
     lines = []
     for cause in causes:
-        line = tr.gettext(keys.cause_text(cause.id, "details"))
+        line = _cause_sentence(cause, "details", tr)
         if cause.services:
             line = f"{join_services(cause.services, tr)}: {line}"
         if cause.checks:

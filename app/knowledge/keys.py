@@ -8,6 +8,9 @@ every language, and ``--pot`` writes them out as a template for translators.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from app.analysis.model import CauseId, NetworkDetail, NetworkStatus, Verdict
 
 FEATURES: tuple[str, ...] = ("calls", "messages", "maps")
@@ -149,9 +152,111 @@ def service_line(feature: str, verdict: Verdict) -> str:
     return f"service.{feature}.{verdict.value}"
 
 
-def cause_text(cause: CauseId, part: str) -> str:
-    """part: headline | body | details."""
-    return f"cause.{cause.value}.{part}"
+def cause_text(cause: CauseId, part: str, variant: str = "") -> str:
+    """part: headline | body | details. Without ``variant``: the neutral sentence, which
+    claims nothing a run may contradict (used when the evidence is not known, e.g. a decoded
+    check code); with it, ``cause.<id>.<variant>.<part>`` (``CAUSE_VARIANTS``)."""
+    return f"cause.{cause.value}.{variant}.{part}" if variant else f"cause.{cause.value}.{part}"
+
+
+CAUSE_PARTS: tuple[str, ...] = ("headline", "body", "details")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A cause sentence that makes a claim: it is said only when every tag of ``needs`` and
+    none of ``unless`` is among the cause's evidence (app/analysis/qualify.py)."""
+
+    name: str
+    needs: frozenset[str]
+    unless: frozenset[str] = frozenset()
+
+    def holds(self, evidence: Iterable[str]) -> bool:
+        seen = frozenset(evidence)
+        return self.needs <= seen and not self.unless & seen
+
+
+def _v(name: str, needs: str, unless: str = "") -> Variant:
+    return Variant(name, frozenset(needs.split()), frozenset(unless.split()))
+
+
+_DNS_OTHER = "nxdomain no_answer servfail bogon"
+# Text chosen from the evidence (docs/verdicts.md "Words follow the evidence"): per cause and
+# part, the sentences that claim more than the neutral one, and the tags each claim needs.
+# The variant that holds with the most tags in ``needs`` wins (the first one on a tie).
+CAUSE_VARIANTS: dict[tuple[CauseId, str], tuple[Variant, ...]] = {
+    (CauseId.OFFLINE, "headline"): (_v("nothing_answered", "nothing_answered"),),
+    (CauseId.OFFLINE, "body"): (_v("nothing_answered", "nothing_answered"),),
+    (CauseId.OFFLINE, "details"): (_v("nothing_answered", "nothing_answered"),),
+    (CauseId.DNS_FAILURE, "headline"): (
+        _v("every_name", "every_name"),
+        _v("every_name_timeout", "every_name timeout", _DNS_OTHER),
+        _v("every_name_nxdomain", "every_name nxdomain", "timeout no_answer servfail bogon"),
+        _v("every_name_servfail", "every_name servfail", "timeout nxdomain no_answer bogon"),
+        _v("timeout", "timeout", _DNS_OTHER),
+        _v("nxdomain", "nxdomain", "timeout no_answer servfail bogon"),
+    ),
+    (CauseId.DNS_FAILURE, "body"): (
+        _v("every_name", "every_name"),
+        _v("every_name_timeout", "every_name timeout", _DNS_OTHER),
+    ),
+    (CauseId.DNS_FAILURE, "details"): (
+        _v("trusted_answered", "trusted_answered"),
+        _v("trusted_failed", "trusted_failed"),
+        _v("trusted_not_asked", "trusted_not_asked"),
+        _v("every_name_trusted_answered", "every_name trusted_answered"),
+        _v("every_name_trusted_failed", "every_name trusted_failed"),
+    ),
+    (CauseId.TLS_INTERCEPTION, "details"): (
+        _v("issuer_known", "issuer_known"),
+        _v("no_issuer", "cert_failed", "issuer_known"),
+        _v("unknown_authority", "cert_failed unknown_authority",
+           "issuer_known wrong_name bad_certificate"),
+    ),
+    (CauseId.IP_BLOCKING, "body"): (
+        _v("foreign_ok", "foreign_ok"),
+        _v("timeout", "timeout", "reset refused unreachable"),
+        _v("timeout_foreign_ok", "timeout foreign_ok", "reset refused unreachable"),
+    ),
+    (CauseId.IP_BLOCKING, "details"): (
+        _v("foreign_ok", "at_tcp foreign_ok", "at_udp"),
+    ),
+    (CauseId.SNI_FILTERING, "headline"): (
+        _v("reset", "reset", "timeout handshake_failed"),
+        _v("timeout", "timeout", "reset handshake_failed"),
+    ),
+    (CauseId.SNI_FILTERING, "body"): (_v("foreign_ok", "foreign_ok"),),
+    (CauseId.SNI_FILTERING, "details"): (
+        _v("reset", "reset", "timeout handshake_failed"),
+        _v("timeout", "timeout", "reset handshake_failed"),
+    ),
+    (CauseId.STUN_BLOCKED, "details"): (_v("udp_passes", "udp_passes"),),
+    (CauseId.CALL_CUTOFF, "body"): (_v("test_call", "test_call"),),
+    (CauseId.THROTTLED, "body"): (
+        _v("controls", "control"),
+        _v("slower_than_controls", "controls_fast", "control"),
+    ),
+    (CauseId.THROTTLED, "details"): (
+        _v("controls", "control"),
+        _v("slower_than_controls", "controls_fast", "control"),
+    ),
+    (CauseId.CONNECTION_FAILURES, "headline"): (_v("mixed", "mixed"),),
+    (CauseId.CONNECTION_FAILURES, "body"): (_v("mixed", "mixed"),),
+    (CauseId.CONNECTION_FAILURES, "details"): (_v("mixed", "mixed"),),
+}
+
+
+def cause_variant(cause: CauseId, part: str, evidence: Iterable[str]) -> Variant | None:
+    """The most specific variant whose claims the evidence supports, or None (neutral)."""
+    seen = frozenset(evidence)
+    holding = [v for v in CAUSE_VARIANTS.get((cause, part), ()) if v.holds(seen)]
+    return max(holding, key=lambda v: len(v.needs), default=None)
+
+
+def cause_text_for(cause: CauseId, part: str, evidence: Iterable[str]) -> str:
+    """The key of the sentence that fits what this run showed (``cause_variant``)."""
+    variant = cause_variant(cause, part, evidence)
+    return cause_text(cause, part, variant.name if variant else "")
 
 
 def workaround_title(workaround_id: str) -> str:
@@ -230,7 +335,9 @@ def all_keys() -> list[str]:
     keys += [UNIT_MS, DETAILS_STALLED]
     keys += _network_keys()
     for cause in CauseId:
-        keys += [cause_text(cause, p) for p in ("headline", "body", "details")]
+        keys += [cause_text(cause, p) for p in CAUSE_PARTS]
+    keys += [cause_text(cause, part, v.name)
+             for (cause, part), variants in CAUSE_VARIANTS.items() for v in variants]
     for wid in WORKAROUND_IDS:
         keys += [workaround_title(wid), workaround_steps(wid)]
     keys += [restriction_sentence(r) for r in RESTRICTION_IDS]
