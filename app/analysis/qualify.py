@@ -24,7 +24,11 @@ checks that reached a conclusion). Some supporting check …
   ``cert_failed`` for any of them; ``issuer_known``: a certificate issuer is recorded;
 - ``at_tcp``, ``at_tls``, ``at_udp``: failed at that phase;
 - ``mixed``: more than one distinct failure among them;
-- ``control``: is a control site; ``test_call``: is a real test call.
+- ``control``: is a control site; ``test_call``: is a real test call;
+- ``trusted_compared``: carries a trusted resolver's addresses for its name (non-empty
+  ``trusted_addresses``); ``led_elsewhere``: failed at connect or handshake after the system
+  resolver's answer differed from the trusted one (``differs_from_trusted``);
+- ``near_16k``: froze after 12-24 KiB had arrived (the "16 KB freeze").
 
 Tags about the whole run:
 
@@ -37,7 +41,8 @@ Tags about the whole run:
 - ``nothing_answered``: no check reached its destination;
 - ``foreign_ok`` / ``domestic_ok``: an international / domestic control site was reached;
   ``controls_fast``: a control site's transfer finished and was not slow;
-- ``udp_passes``: a plain UDP datagram came back (kind ``udp``).
+- ``udp_passes``: a plain UDP datagram came back (kind ``udp``);
+- ``domestic_complete``: a domestic control site's check worked.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from dataclasses import replace
 from app.analysis.evidence import Outcome, evidence, reached
 from app.analysis.model import Cause, Diagnosis
 from app.core.failures import Failure
-from app.core.model import Kind, Observation, Phase, Role
+from app.core.model import DnsFlag, Kind, Observation, Phase, Role
 
 _FAILURE_TAGS: dict[Failure, str] = {
     Failure.GENERIC_TIMEOUT: "timeout",
@@ -74,6 +79,8 @@ _PHASE_TAGS = {Phase.TCP: "at_tcp", Phase.TLS: "at_tls", Phase.UDP: "at_udp"}
 # A lookup that gave no address at all (a bogon is an address, a false one)
 _NO_ADDRESS = frozenset({Failure.GENERIC_TIMEOUT, Failure.DNS_NXDOMAIN, Failure.DNS_NO_ANSWER,
                          Failure.DNS_SERVER_FAILURE})
+# The "16 KB freeze": a transfer that stops after about 16-20 KB (docs/verdicts.md)
+_FREEZE_FROM, _FREEZE_TO = 12 * 1024, 24 * 1024
 _CONTROLS = frozenset({Role.CONTROL_DOMESTIC, Role.CONTROL_INTERNATIONAL})
 _TEST_CALLS = frozenset({Kind.TURN_CALL, Kind.ECHO_CALL})
 
@@ -105,6 +112,8 @@ def run_tags(observations: Sequence[Observation]) -> frozenset[str]:
         tags.add("controls_fast")
     if any(o.ok for o in observations if o.kind == Kind.UDP_ECHO):
         tags.add("udp_passes")
+    if any(o.ok for o in controls if o.role == Role.CONTROL_DOMESTIC):
+        tags.add("domestic_complete")
     return frozenset(tags)
 
 
@@ -119,18 +128,33 @@ def check_tags(supporting: Iterable[Observation]) -> frozenset[str]:
             tags.add("test_call")
         if obs.tls_issuer:
             tags.add("issuer_known")
+        if obs.trusted_addresses:
+            tags.add("trusted_compared")
         if obs.ok or obs.failure is None or evidence(obs).outcome == Outcome.NO_EVIDENCE:
             continue
         failures.add(obs.failure)
-        if obs.failure in _FAILURE_TAGS:
-            tags.add(_FAILURE_TAGS[obs.failure])
-        if obs.failure in _CERT:
-            tags.add("cert_failed")
-        if obs.phase in _PHASE_TAGS:
-            tags.add(_PHASE_TAGS[obs.phase])
+        tags |= _failure_tags(obs, obs.failure)
     if len(failures) > 1:
         tags.add("mixed")
     return frozenset(tags)
+
+
+def _failure_tags(obs: Observation, failure: Failure) -> set[str]:
+    """What one conclusive failure shows."""
+    tags = {tag for tag in (_FAILURE_TAGS.get(failure), _PHASE_TAGS.get(obs.phase)) if tag}
+    if failure in _CERT:
+        tags.add("cert_failed")
+    if obs.phase in (Phase.TCP, Phase.TLS) and DnsFlag.DIFFERS_FROM_TRUSTED in obs.dns_flags:
+        tags.add("led_elsewhere")
+    if failure == Failure.STALLED and _near_16k(obs):
+        tags.add("near_16k")
+    return tags
+
+
+def _near_16k(obs: Observation) -> bool:
+    arrived = obs.stalled_after_bytes if obs.stalled_after_bytes is not None \
+        else obs.bytes_received
+    return _FREEZE_FROM <= arrived <= _FREEZE_TO
 
 
 def qualify(diagnosis: Diagnosis, observations: Sequence[Observation]) -> Diagnosis:

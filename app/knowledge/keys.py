@@ -213,6 +213,14 @@ CAUSE_VARIANTS: dict[tuple[CauseId, str], tuple[Variant, ...]] = {
         _v("unknown_authority", "cert_failed unknown_authority",
            "issuer_known wrong_name bad_certificate"),
     ),
+    (CauseId.DNS_TAMPERING, "headline"): (
+        _v("nxdomain", "nxdomain trusted_compared", "bogon no_answer servfail led_elsewhere"),
+    ),
+    (CauseId.DNS_TAMPERING, "details"): (_v("trusted_compared", "trusted_compared"),),
+    (CauseId.TRANSFER_FREEZE, "details"): (
+        _v("near_16k", "near_16k"),
+        _v("near_16k_domestic_complete", "near_16k domestic_complete"),
+    ),
     (CauseId.IP_BLOCKING, "body"): (
         _v("foreign_ok", "foreign_ok"),
         _v("timeout", "timeout", "reset refused unreachable"),

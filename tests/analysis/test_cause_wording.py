@@ -57,6 +57,10 @@ def _fast(o: Observation) -> bool:
     return o.timings_ms.get("ttfb", 0) <= thresholds.SLOW_TTFB_MS
 
 
+def _arrived(o: Observation) -> int:
+    return o.bytes_received if o.stalled_after_bytes is None else o.stalled_after_bytes
+
+
 def true_of_run(tag: str, checks: Iterable[str], obs: Sequence[Observation]) -> bool:
     """Is ``tag`` true of these observations, for a cause supported by ``checks``?"""
     wanted = set(checks)
@@ -90,6 +94,12 @@ def true_of_run(tag: str, checks: Iterable[str], obs: Sequence[Observation]) -> 
         "domestic_ok": any(_reached(o) for o in controls if o.role == "control_domestic"),
         "controls_fast": any(_fast(o) for o in controls),
         "udp_passes": any(o.ok for o in obs if o.kind == "udp"),
+        "domestic_complete": any(o.ok for o in controls if o.role == "control_domestic"),
+        "trusted_compared": any(o.trusted_addresses for o in mine),
+        "led_elsewhere": any(o.phase in ("tcp", "tls") and "differs_from_trusted" in o.dns_flags
+                             for o in failed),
+        "near_16k": any(o.failure == "stalled" and _arrived(o) in range(12 * 1024, 24 * 1024 + 1)
+                        for o in failed),
     }
     return facts[tag]
 
@@ -104,6 +114,9 @@ TIMEOUT_CLAIMS = re.compile(
 TRUSTED_WORKS_CLAIMS = re.compile(
     r"DNS-over-HTTPS[^.;]*(отвечает|ответил|работает)|DNS-over-HTTPS[^.;]*(answers|answered|works)")
 ISSUER_CLAIMS = re.compile(r"издатель указан|issuer is listed")
+FREEZE_16K_CLAIMS = re.compile(r"16-20 (КБ|KB)")
+EXISTS_CLAIMS = re.compile(r"хотя они существуют|though they do|для существующего имени"
+                           r"|for a name that exists")
 NOT_FOUND_CLAIMS = re.compile(r"адрес сервера не найден|сайтов не существует"
                               r"|address was not found|sites don't exist")
 
@@ -133,6 +146,11 @@ def _claims_hold(text: str, obs: Sequence[Observation]) -> None:
                 or any(o.trusted_addresses for o in obs)), text
     if ISSUER_CLAIMS.search(text):
         assert any(o.tls_issuer for o in obs), text
+    if FREEZE_16K_CLAIMS.search(text):
+        assert any(o.failure == "stalled" and 12 * 1024 <= _arrived(o) <= 24 * 1024
+                   for o in obs), text
+    if EXISTS_CLAIMS.search(text) and re.search(r"хотя они существуют|though they do", text):
+        assert any(o.failure == "dns_nxdomain_error" and o.trusted_addresses for o in obs), text
     if NOT_FOUND_CLAIMS.search(text):
         assert any(o.failure == "dns_nxdomain_error" for o in obs), text
 
@@ -247,7 +265,11 @@ def observation(draw: st.DrawFn, check_id: str) -> Observation:
                   tls_issuer=draw(st.sampled_from(ISSUERS)))
     return fail(check_id, draw(st.sampled_from(FAILURES)), draw(st.sampled_from(PHASES)),
                 bytes_received=draw(st.sampled_from([0, 4096, 16384])),
+                stalled_after_bytes=draw(st.sampled_from([None, 4096, 18000])),
                 trusted_addresses=draw(st.sampled_from(TRUSTED)),
+                dns_flags=draw(st.sampled_from([(), ("differs_from_trusted",),
+                                                ("differs_from_trusted",
+                                                 "trusted_answer_works")])),
                 tls_issuer=draw(st.sampled_from(ISSUERS)))
 
 
