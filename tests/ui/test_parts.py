@@ -99,3 +99,17 @@ def test_an_unclear_network_banner_says_what_is_unclear(qtbot, lang, title):
     qtbot.addWidget(banner)
     banner.show_network(NetworkResult(NetworkStatus.UNKNOWN))
     assert banner.title.text() == title
+
+
+def test_steps_are_numbered_one_way_in_rich_text_and_plain_text():
+    import re
+
+    from app.knowledge.workarounds import Workaround
+    from app.ui.widgets import rich
+
+    items = (Workaround("network.restart_router", "Перезагрузите роутер",
+                        ("Выключите роутер.", "Включите снова.")),)
+    text = rich.plain_workarounds(items)
+    assert text.splitlines() == ["1. Перезагрузите роутер", "   1. Выключите роутер.",
+                                 "   2. Включите снова."]
+    assert not re.search(r"\d\)", text)  # «1.» as in the window, the reports, the terminal

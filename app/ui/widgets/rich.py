@@ -31,9 +31,10 @@ def workarounds(items: Sequence[Workaround], heading: str) -> str:
 
 
 def plain_workarounds(items: Sequence[Workaround]) -> str:
-    """The same as text, for screen readers' descriptions and the clipboard."""
+    """The same as text, for screen readers' descriptions and the clipboard; steps are
+    numbered «1.» as everywhere else (the window, the reports, the terminal)."""
     lines: list[str] = []
     for number, item in enumerate(items, 1):
         lines.append(f"{number}. {item.title}")
-        lines += [f"   {n}) {step}" for n, step in enumerate(item.steps, 1)]
+        lines += [f"   {n}. {step}" for n, step in enumerate(item.steps, 1)]
     return "\n".join(lines)
