@@ -243,14 +243,15 @@ def test_copy_report_and_save_report_produce_the_report(qtbot, make_window, quic
     wait_for_results(qtbot, window)
     window.results.copy_action.trigger()  # from the "Report and details" menu
     report = QGuiApplication.clipboard().text()
-    assert "Сообщения" in report and "Заблокировано" in report
+    # what a reader sees: the feature with its agreement-free label (the glossary)
+    assert "Сообщения — блокировка" in report.splitlines()
     code = window.record.code
     assert code and code in report
     assert window.results.status.text().startswith("Отчёт скопирован")
 
     target = tmp_path / "report.txt"
     assert support_actions.save_report(target, window.record, language.current()) is None
-    assert "Заблокировано" in target.read_text(encoding="utf-8")
+    assert "Сообщения — блокировка" in target.read_text(encoding="utf-8").splitlines()
 
 
 def test_an_engine_failure_is_a_message_and_the_window_stays_usable(
