@@ -10,10 +10,12 @@ scroll to.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.analysis.model import NetworkStatus
@@ -156,3 +158,82 @@ def test_a_vpn_gets_one_more_line_and_its_one_action(qtbot, text_scale):  # type
     assert "VPN" in line and "→ " in line and not page.banner.text.isVisibleTo(page)
     assert page.area.verticalScrollBar().maximum() == 0  # the cards still fit
     assert page.cards["calls"].action.isVisible()  # the VPN colours the answer, not replaces it
+
+
+# -- real lab runs (tests/golden/runs), replayed through today's analysis -----------------
+
+RUNS = Path(__file__).resolve().parents[1] / "golden" / "runs"
+LAB_RUNS = ("healthy", "udp_blocked", "domestic_whitelist", "offline")
+# A new user's window on a 1366×768 laptop: MainWindow's first size (52 × 44 text heights),
+# within 90 % of the screen above a 40-pixel taskbar (tools/screenshots.py)
+FIRST_RUN_BOUND = (round(1366 * 0.9), round((768 - 40) * 0.9))
+
+
+def _lab_outcome(name: str):  # type: ignore[no-untyped-def]
+    from app.catalog import load_catalog
+    from app.session import replay
+
+    document = json.loads((RUNS / f"{name}.json").read_text(encoding="utf-8"))
+    return replay(document, load_catalog(RUNS / "lab-catalog.toml"))
+
+
+def _lab_results(qtbot, name: str, size: str, scale: float,  # type: ignore[no-untyped-def]
+                 lang: str = "ru"):
+    from app.ui import style
+    from app.ui.app import create_window
+    from app.ui.settings import Settings
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = style.body_font(app.font())
+    font.setPointSizeF(style.BODY_MIN_PT * scale)
+    app.setFont(font)
+    window = create_window(lang, settings=Settings(notice_seen=True))
+    qtbot.addWidget(window)
+    if size == "first":
+        first = QSize(style.em(window, 52), style.em(window, 44))
+        window.resize(first.boundedTo(QSize(*FIRST_RUN_BOUND)))
+    else:
+        window.resize(*MAXIMISED_1366x768)
+    window.show()
+    record = _lab_outcome(name)
+    window.record = record
+    window.results.show_record(record)
+    window.stack.setCurrentWidget(window.results)
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def test_a_sentence_that_names_services_is_not_repeated_by_their_labels(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    page = _lab_results(qtbot, "domestic_whitelist", "1366x768", 1.0).results
+    maps = page.cards["maps"]
+    assert maps.title.text().startswith("Заблокированы карты: Google Карты")
+    assert maps.services.text().count("—") == 1  # «Яндекс Карты, 2ГИС — в порядке»
+    assert "Яндекс\u00a0Карты, 2ГИС\u00a0—" in maps.services.text()
+    assert "Google" not in maps.services.text()
+    assert "Google Карты — блокировка" in maps.services.accessibleName()  # a reader hears all
+
+
+@pytest.mark.parametrize("name", ["domestic_whitelist", "udp_blocked"])
+def test_service_labels_break_only_between_labels(qtbot, text_scale, name):  # type: ignore[no-untyped-def]
+    import re
+
+    page = _lab_results(qtbot, name, "first", 1.5).results
+    for card in page.cards.values():
+        text = re.sub("<[^>]+>", "", card.services.text())  # what the label shows
+        # «2ГИС — в порядке», «Apple Карты»: a line breaks only between services
+        assert "—" not in text or "\u00a0—\u00a0" in text
+        for piece in re.split("[,·]", text):
+            assert " " not in piece.strip(), (card.feature, piece)
+
+
+def test_a_row_says_each_status_once_and_no_internet_needs_no_rows(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    page = _lab_results(qtbot, "healthy", "1366x768", 1.0).results
+    maps = page.cards["maps"]  # «Карты работают» over «Google Карты, …, OsmAnd — в порядке»
+    assert maps.services.isVisible() and maps.services.text().count("в\u00a0порядке") == 1
+    assert maps.services.accessibleName().count("в порядке") == len(maps._result.services)
+    page = _lab_results(qtbot, "offline", "1366x768", 1.0).results
+    for card in page.cards.values():  # «Без интернета звонки не работают» says it of each
+        assert card.title.text().startswith("Без интернета")
+        assert not card.services.isVisibleTo(page), card.services.accessibleName()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.analysis.model import Diagnosis, FeatureResult, Verdict
+from app.analysis.model import Diagnosis, FeatureResult, ServiceResult, Verdict
 from app.core.catalog import Restriction
 from app.knowledge.explain import Explanation, explain_feature
 from app.knowledge.names import feature_name, service_name, status_label, term
@@ -21,6 +21,12 @@ from app.ui.widgets import rich
 from app.ui.widgets.buttons import EnterButton
 
 ICON_EM = 1.5  # verdict icon size, in multiples of the text height (about 26 px at 11 pt)
+NBSP = "\u00a0"
+
+
+def _nowrap(text: str) -> str:
+    """Escaped, with non-breaking spaces: «Яндекс Карты» never splits across lines."""
+    return escape(text).replace(" ", NBSP)
 
 
 class FeatureCard(QFrame):
@@ -99,14 +105,37 @@ class FeatureCard(QFrame):
     def has_more(self) -> bool:
         return self.toggle.isVisibleTo(self)
 
-    def _services_html(self, result: FeatureResult) -> str:
+    def shown_services(self, result: FeatureResult, e: Explanation) -> list[ServiceResult]:
+        """The services whose label adds to the sentence (each fact once): not those the
+        sentence already names with their verdict («Звонки в WhatsApp и Telegram
+        заблокированы» leaves «Signal — в порядке»), none when every one is "no internet"
+        («Без интернета звонки не работают» says it of each), none for one service that works.
+        """
+        verdicts = {Verdict(s.verdict) for s in result.services}
+        if verdicts == {Verdict.UNAVAILABLE}:
+            return []
+        if len(result.services) == 1 and verdicts == {Verdict.WORKS}:
+            return []
+        tr = language.current()
+        title_verdict = Verdict(e.title_verdict or result.verdict)
+        return [s for s in result.services
+                if not (Verdict(s.verdict) == title_verdict
+                        and service_name(s.service, tr) in e.title)]
+
+    def _services_html(self, services: list[ServiceResult]) -> str:
+        """«Яндекс Карты, 2ГИС — в порядке · Google Карты — блокировка»: each status said
+        once, after the services that have it; a name, and the last name with its dash and
+        status, never split across lines (a line breaks only after a comma or a dot)."""
         tr = language.current()
         theme = style.colors(self.palette())
+        groups: dict[Verdict, list[str]] = {}
+        for s in services:
+            groups.setdefault(Verdict(s.verdict), []).append(_nowrap(service_name(s.service, tr)))
         parts = []
-        for s in result.services:
-            colour = theme.status(s.verdict) if s.verdict != Verdict.WORKS else theme.secondary
-            parts.append(f"{escape(service_name(s.service, tr))} — "
-                         f"<span style='color:{colour}'>{escape(status_label(s.verdict, tr))}"
+        for verdict, names in groups.items():
+            colour = theme.status(verdict) if verdict != Verdict.WORKS else theme.secondary
+            parts.append(f"{', '.join(names)}{NBSP}—{NBSP}"
+                         f"<span style='color:{colour}'>{_nowrap(status_label(verdict, tr))}"
                          "</span>")
         return f"<span style='color:{theme.secondary}'>" + " · ".join(parts) + "</span>"
 
@@ -131,10 +160,10 @@ class FeatureCard(QFrame):
         word = status_label(shown, tr)
         self.icon.setAccessibleName(word)
         self.title.setText(e.title)
-        self.services.setText(self._services_html(result))
-        self.services.setAccessibleName(" · ".join(e.service_labels))
-        self.services.setVisible(
-            len(result.services) > 1 or Verdict(result.verdict) != Verdict.WORKS)
+        labelled = self.shown_services(result, e)
+        self.services.setText(self._services_html(labelled))
+        self.services.setAccessibleName(" · ".join(e.service_labels))  # all, for a reader
+        self.services.setVisible(bool(labelled))
         primary = None if self._quiet else e.primary
         self.action.setText(f"→ {primary.title}" if primary else "")
         self.action.setVisible(primary is not None)
