@@ -162,6 +162,8 @@ def _dns_cause(obs: Observation, failure: Failure) -> CauseId:
 def _http_cause(obs: Observation, failure: Failure) -> CauseId:
     if failure == Failure.STALLED:
         return CauseId.TRANSFER_FREEZE
+    if failure == Failure.UNEXPECTED_CONTENT:
+        return CauseId.UNEXPECTED_CONTENT
     if failure in (Failure.HTTP_REDIRECT, Failure.HTTP_UNEXPECTED_STATUS):
         if obs.role == Role.CAPTIVE_PORTAL:
             return CauseId.CAPTIVE_PORTAL

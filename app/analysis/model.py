@@ -52,6 +52,9 @@ class CauseId(StrEnum):
     SYSTEM_PROXY = "proxy_configured"
     # schema 2: the connection dropped or switched while the checks ran; results mix networks
     NETWORK_CHANGED = "network_changed"
+    # schema 3 addition: a server answered with something that is not what the service sends
+    # (an HTML page or random bytes where a map tile belongs): reached, but not working
+    UNEXPECTED_CONTENT = "unexpected_content"
 
 
 class NetworkDetail(StrEnum):

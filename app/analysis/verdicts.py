@@ -38,7 +38,7 @@ _CAUSE_ORDER = [
     CauseId.SNI_FILTERING, CauseId.IP_BLOCKING, CauseId.TRANSFER_FREEZE, CauseId.UDP_BLOCKED,
     CauseId.STUN_BLOCKED, CauseId.CALL_CUTOFF, CauseId.CALL_TRAFFIC_FILTERED,
     CauseId.RELAY_TCP_ONLY, CauseId.POOR_CALL_QUALITY, CauseId.THROTTLED, CauseId.DNS_FAILURE,
-    CauseId.CONNECTION_FAILURES, CauseId.LOCAL_PROXY,
+    CauseId.UNEXPECTED_CONTENT, CauseId.CONNECTION_FAILURES, CauseId.LOCAL_PROXY,
 ]
 
 
@@ -70,7 +70,10 @@ def service_verdict(
         return ServiceResult(service, Verdict.UNKNOWN)
     failed = [e for e in judged if e.outcome == Outcome.FAILED]
     slow = [e for e in judged if e.outcome == Outcome.SLOW]
-    intercepted = [e for e in failed if e.cause == CauseId.TLS_INTERCEPTION]
+    # A certificate nobody trusts, or an answer that is not what the service sends: the
+    # server was reached, so not "blocked" — but never "works" either.
+    intercepted = [e for e in failed
+                   if e.cause in (CauseId.TLS_INTERCEPTION, CauseId.UNEXPECTED_CONTENT)]
 
     # Silence on a very slow network is not evidence of a block.
     weak = [e for e in failed if e.timeout and net.slow]

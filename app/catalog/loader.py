@@ -26,6 +26,7 @@ _URL_KINDS = {Kind.HTTPS, Kind.HTTP, Kind.DOH}
 _CHECK_KEYS = {
     "id", "service", "feature", "kind", "host", "ip", "url", "port", "role", "sni", "ca",
     "timeout_s", "max_bytes", "expect_status", "method", "label", "transport", "unverified",
+    "content", "min_size", "max_size",  # docs/catalog.md "Content"
     # calls kinds (docs/catalog.md "Calls")
     "duration_s", "packet_bytes", "rate_pps", "payload", "username", "credential",
 }
@@ -207,6 +208,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     timeout_s = _check_timeout(path, raw, kind, calls.get("duration_s", 0.0), default_timeout,
                                entry)
     max_bytes, expect_status, method = _web_fields(path, raw, entry)
+    content = _content_fields(path, raw, kind, entry)
     unverified = raw.get("unverified", False)
     if not isinstance(unverified, bool):
         raise CatalogError(path, f"'unverified' must be true or false, got {unverified!r}", entry)
@@ -228,6 +230,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
         max_bytes=max_bytes,
         expect_status=expect_status,
         method=method,
+        **content,
         label=raw.get("label", ""),
         transport=raw.get("transport", ""),
         unverified=unverified,
@@ -387,6 +390,31 @@ def _web_fields(path: Path, raw: dict[str, Any], entry: str) -> tuple[int, int |
     if method not in ("GET", "HEAD", "POST"):
         raise CatalogError(path, f"method must be GET, HEAD or POST, got {method!r}", entry)
     return max_bytes, expect_status, method
+
+
+CONTENT_TYPES = ("any", "png", "jpeg", "image", "pbf", "json", "html")
+
+
+def _content_fields(path: Path, raw: dict[str, Any], kind: Kind, entry: str
+                    ) -> dict[str, Any]:
+    """content (https/http), min_size and max_size (https): what a 2xx answer must be."""
+    found: dict[str, Any] = {}
+    if "content" in raw:
+        if kind not in (Kind.HTTPS, Kind.HTTP):
+            raise CatalogError(path, "'content' is only for https and http entries", entry)
+        if raw["content"] not in CONTENT_TYPES:
+            raise CatalogError(path, f"content must be one of {', '.join(CONTENT_TYPES)}, "
+                               f"got {raw['content']!r}", entry)
+        found["content"] = raw["content"]
+    for key in ("min_size", "max_size"):
+        if key in raw:
+            if kind != Kind.HTTPS:
+                raise CatalogError(path, f"'{key}' is only for https entries", entry)
+            found[key] = int(_number(path, raw[key], entry, key, 1, 1 << 31))
+    if found.get("min_size", 0) and found.get("max_size", 0) and (
+            found["min_size"] > found["max_size"]):
+        raise CatalogError(path, "min_size must not be larger than max_size", entry)
+    return found
 
 
 def _call_fields(path: Path, raw: dict[str, Any], kind: Kind, entry: str) -> dict[str, Any]:

@@ -35,6 +35,9 @@ class Failure(StrEnum):
     HTTP_UNEXPECTED_STATUS = "http_unexpected_status"
     HTTP_INVALID_RESPONSE = "http_invalid_response"
     STUN_INVALID_RESPONSE = "stun_invalid_response"
+    # the server answered 2xx with something that is not what the service sends (an HTML page
+    # or random bytes where a map tile belongs, an object far too small or too large)
+    UNEXPECTED_CONTENT = "unexpected_content"
     INTERRUPTED = "interrupted"
     # The engine stopped the check: no host on the internet had answered any check within
     # app/engine/timeouts.OFFLINE_AFTER_S, so the network is offline (docs/failures.md).
@@ -62,6 +65,7 @@ HTTP_REDIRECT: Final = Failure.HTTP_REDIRECT
 HTTP_UNEXPECTED_STATUS: Final = Failure.HTTP_UNEXPECTED_STATUS
 HTTP_INVALID_RESPONSE: Final = Failure.HTTP_INVALID_RESPONSE
 STUN_INVALID_RESPONSE: Final = Failure.STUN_INVALID_RESPONSE
+UNEXPECTED_CONTENT: Final = Failure.UNEXPECTED_CONTENT
 INTERRUPTED: Final = Failure.INTERRUPTED
 SKIPPED_OFFLINE: Final = Failure.SKIPPED_OFFLINE
 DEADLINE_EXCEEDED: Final = Failure.DEADLINE_EXCEEDED

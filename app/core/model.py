@@ -102,6 +102,12 @@ class Check:
     max_bytes: int = 8192  # https/http: stop reading after this many body bytes
     expect_status: int | None = None  # http: e.g. 204 for a captive-portal probe
     method: str = "GET"
+    # https/http: what a successful (2xx) answer must be (docs/catalog.md "Content"): "" or
+    # "any" = anything; png|jpeg|image|pbf|json|html. And, for https, the size bounds of the
+    # object (0 = none): a tile that is 3 bytes or 50 MB is not a tile.
+    content: str = ""
+    min_size: int = 0
+    max_size: int = 0
     label: str = ""  # plain words for Details ("WhatsApp message server e1")
     transport: str = ""  # free text for Details: "UDP relay", "MTProto on 443" …
     # Its normal behaviour is not confirmed (e.g. whether an app's relay answers a standard

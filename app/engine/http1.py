@@ -63,7 +63,9 @@ def request_target(check: Check) -> tuple[str, str]:
 
 def build_request(method: str, host: str, path: str, user_agent: str,
                   body: bytes = b"", content_type: str | None = None,
-                  accept: str = "*/*") -> bytes:
+                  accept: str = "*/*", last_byte: int | None = None) -> bytes:
+    """One HTTP/1.1 request. ``last_byte``: ask only for bytes 0..last_byte (``Range``) — the
+    check reads no more than that, and a server that honours it sends no more either."""
     lines = [
         f"{method} {path} HTTP/1.1",
         f"Host: {host}",
@@ -72,6 +74,8 @@ def build_request(method: str, host: str, path: str, user_agent: str,
         "Accept-Encoding: identity",
         "Connection: close",
     ]
+    if last_byte is not None:
+        lines.append(f"Range: bytes=0-{last_byte}")
     if content_type:
         lines.append(f"Content-Type: {content_type}")
     if method == "POST" or body:

@@ -55,6 +55,7 @@ BY_CAUSE: dict[CauseId, tuple[str, ...]] = {
     CauseId.SYSTEM_PROXY: ("any.app_without_proxy",),  # the checks already went around it
     CauseId.DNS_FAILURE: ("network.restart_router", "any.other_network", "network.public_dns"),
     CauseId.NETWORK_CHANGED: ("any.check_again",),
+    CauseId.UNEXPECTED_CONTENT: ("any.check_again", "any.other_network"),
 }
 
 # Steps that apply to everything: a screen says them once, under all the features.

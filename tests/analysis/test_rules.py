@@ -490,6 +490,17 @@ def test_one_name_removed_while_controls_resolve_is_still_tampering():
     assert "dns_tampering" in causes(d.feature("messages").service("WhatsApp"))
 
 
+# ------------------------------------------------ content (docs/catalog.md "Content")
+def test_an_answer_that_is_not_a_tile_never_works_and_is_not_a_block():
+    obs = healthy(maps_google=fail("maps-google", "unexpected_content", "http",
+                                   status_code=200, bytes_received=8192))
+    d = run(obs)
+    google = d.feature("maps").service("Google Maps")
+    assert google.verdict == Verdict.DEGRADED
+    assert causes(google) == {"unexpected_content"}
+    assert d.network.status == NetworkStatus.ONLINE
+
+
 # ------------------------------------------------ signalling (docs/verdicts.md, "Signalling")
 def test_calls_of_a_service_whose_message_servers_are_blocked_are_blocked():
     obs = healthy(**{k: fail(k.replace("_", "-"), "connection_reset", "tls")

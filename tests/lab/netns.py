@@ -157,6 +157,7 @@ class Lab:
         config = WorldConfig(plan=str(self.workdir / "plan.json"),
                              dns_lies=dict(self.profile.dns_lies),
                              intercepted=list(self.profile.intercepted),
+                             content=dict(self.profile.content),
                              max_lifetime_s=MAX_LIFETIME_S,
                              query_log=str(self.workdir / "dns-queries.log"))
         self.plan.save(self.workdir / "plan.json")

@@ -24,6 +24,8 @@ class Profile:
     isp_commands: tuple[str, ...] = ()
     dns_lies: Mapping[str, str] = field(default_factory=dict)  # host -> bogon|wrong|nxdomain
     intercepted: tuple[str, ...] = ()  # lab addresses whose HTTPS uses an untrusted CA
+    # lab address -> what its web server answers instead: html|garbage|tiny (world.py)
+    content: Mapping[str, str] = field(default_factory=dict)
 
     def __add__(self, other: Profile) -> Profile:
         return Profile(
@@ -31,6 +33,7 @@ class Profile:
             isp_commands=self.isp_commands + other.isp_commands,
             dns_lies={**self.dns_lies, **other.dns_lies},
             intercepted=self.intercepted + other.intercepted,
+            content={**self.content, **other.content},
         )
 
 
@@ -153,6 +156,12 @@ def reject_ips(*addresses: str) -> Profile:
     return Profile("reject_ips", tuple(
         f"iptables -A FORWARD -p tcp -d {a} -j REJECT --reject-with tcp-reset"
         for a in addresses))
+
+
+def wrong_content(mode: str, *addresses: str) -> Profile:
+    """Web servers at these addresses answer 200 with something else: ``html`` (a page),
+    ``garbage`` (random bytes that keep coming, no length), ``tiny`` (a 3-byte "image")."""
+    return Profile(f"content_{mode}", content=dict.fromkeys(addresses, mode))
 
 
 def intercept(*addresses: str) -> Profile:

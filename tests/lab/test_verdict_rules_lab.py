@@ -1,5 +1,5 @@
 """Rules that keep verdicts right when DNS breaks, when a name leads to the wrong server, when
-a service's message servers are gone, and when calls are plainly blocked (docs/verdicts.md).
+a service's message servers are gone, and when a server answers nonsense (docs/verdicts.md).
 
 Each class has several forms — which services, which failure, which direction — so the rule
 holds beyond one example. Same table and tests as test_scenarios.py.
@@ -105,6 +105,31 @@ SCENARIOS = [
         expect={"messages/Signal": "blocked", "messages.causes": "dns_tampering",
                 "no_causes": "tls_interception", "messages/WhatsApp": "works"},
         observe={"id=signal-chat-https": "connection_refused"},
+    ),
+    # 4. An answer that is not what the service sends is not "works".
+    Scenario(
+        "google_tiles_answer_a_web_page",
+        lambda plan: p.wrong_content("html", *plan.ips_of("Google Maps")),
+        expect={"maps/Google Maps": "!works", "maps.causes": "unexpected_content",
+                "maps/Yandex Maps": "works", "no_causes": "tls_interception"},
+        observe={"id=maps-google-tile": "unexpected_content", "id=maps-yandex-tile": "ok"},
+    ),
+    Scenario(
+        "tiles_answer_endless_random_bytes",
+        lambda plan: p.wrong_content("garbage", *plan.ips_of("OpenStreetMap", "2GIS")),
+        expect={"maps/OpenStreetMap": "!works", "maps/2GIS": "!works",
+                "maps.causes": "unexpected_content", "maps/Google Maps": "works"},
+        observe={"id=maps-osm-tile": "unexpected_content",
+                 "id=maps-2gis-tile": "unexpected_content"},
+    ),
+    Scenario(
+        "yandex_tile_is_three_bytes_and_osmand_sends_a_tile",
+        lambda plan: (p.wrong_content("tiny", *plan.ips_of("Yandex Maps"))
+                      + p.wrong_content("tiny", *plan.ips_of("OsmAnd"))),
+        expect={"maps/Yandex Maps": "!works", "maps/OsmAnd": "!works",
+                "maps.causes": "unexpected_content", "maps": "degraded"},
+        observe={"id=maps-yandex-tile": "unexpected_content",
+                 "id=maps-osmand-download": "unexpected_content"},
     ),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}

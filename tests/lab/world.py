@@ -48,6 +48,7 @@ class WorldConfig:
     # name -> bogon|wrong|blockpage|nxdomain|silent|servfail; the name "*" stands for every name
     dns_lies: dict[str, str] = field(default_factory=dict)
     intercepted: list[str] = field(default_factory=list)  # addresses whose TLS uses the rogue CA
+    content: dict[str, str] = field(default_factory=dict)  # address -> html|garbage|tiny
     body_bytes: int = 65536  # size of an ordinary HTTPS body
     # Pause between 4 KiB chunks: ~16 Mbit/s, like a real server far away. Without it, bodies
     # arrive in a fraction of a millisecond and timing comparisons are pure noise.
@@ -72,6 +73,19 @@ def make_png(width: int, height: int, seed: int = 1) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) of a single "bytes=A-B" (or "bytes=A-") range within ``size``; else None."""
+    unit, _, spec = header.strip().partition("=")
+    first_text, dash, last_text = spec.strip().partition("-")
+    if unit.strip().lower() != "bytes" or not dash or not first_text.isdigit() or "," in spec:
+        return None
+    first = int(first_text)
+    last = int(last_text) if last_text.strip().isdigit() else size - 1
+    if first >= size or last < first:
+        return None
+    return first, min(last, size - 1)
 
 
 class World:
@@ -194,6 +208,35 @@ class World:
         payload = await reader.readexactly(length) if length else b""
         local_ip = writer.get_extra_info("sockname")[0]
         url = urlsplit(target)
+        mode = self.config.content.get(local_ip)
+        if mode and not url.path.startswith("/dns-query"):
+            await self._wrong_content(writer, mode)
+            return
+        status, ctype, body, extra = self._page(local_ip, method, target, payload)
+        wanted = _byte_range(headers.get("range", ""), len(body)) if status == 200 else None
+        if wanted is not None:  # Range: bytes=A-B, as real tile servers and CDNs honour it
+            first, last = wanted
+            status, extra = 206, f"Content-Range: bytes {first}-{last}/{len(body)}\r\n"
+            body = body[first:last + 1]
+        if status in (204, 304):
+            body = b""
+        reason = {200: "OK", 204: "No Content", 206: "Partial Content", 302: "Found",
+                  400: "Bad Request"}.get(status, "X")
+        writer.write(
+            (f"HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\n"
+             f"Content-Length: {len(body)}\r\n{extra}Connection: close\r\n\r\n").encode()
+        )
+        await writer.drain()
+        if method != "HEAD":
+            for start in range(0, len(body), CHUNK):
+                writer.write(body[start:start + CHUNK])
+                await writer.drain()
+                await asyncio.sleep(self.config.chunk_pause_s)
+
+    def _page(self, local_ip: str, method: str, target: str, payload: bytes
+              ) -> tuple[int, str, bytes, str]:
+        """(status, content type, body, extra header lines) for one request."""
+        url = urlsplit(target)
         status, ctype, body, extra = 200, "text/html; charset=utf-8", self.body, ""
         if local_ip == BLOCKPAGE_IP:
             body = b"<html><body>Lab block page: access restricted.</body></html>"
@@ -209,19 +252,30 @@ class World:
             status, body = self.plan.status_paths[url.path], b""
         elif "tile" in target or url.path.startswith("/vt") or url.path.endswith(".png"):
             ctype, body = "image/png", self.tile
-        if status in (204, 304):
-            body = b""
-        reason = {200: "OK", 204: "No Content", 302: "Found", 400: "Bad Request"}.get(status, "X")
-        writer.write(
-            (f"HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\n"
-             f"Content-Length: {len(body)}\r\n{extra}Connection: close\r\n\r\n").encode()
-        )
-        await writer.drain()
-        if method != "HEAD":
-            for start in range(0, len(body), CHUNK):
-                writer.write(body[start:start + CHUNK])
+        elif url.path.endswith(".pbf"):  # a vector tile: protobuf, gzip-compressed
+            ctype, body = "application/x-protobuf", zlib.compress(self.body[:8192], 1)
+            body = b"\x1f\x8b" + body  # the gzip signature is what a client can check
+        elif url.path == "/maps":  # Organic Maps' download list
+            ctype, body = "application/json", b'[{"lab": "' + self.body[:4096] + b'"}]'
+        return status, ctype, body, extra
+
+    async def _wrong_content(self, writer: asyncio.StreamWriter, mode: str) -> None:
+        """200, and not what the service sends (tests/lab/profiles.wrong_content)."""
+        if mode == "garbage":  # no length: it keeps coming until the client goes away
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                         b"Connection: close\r\n\r\n")
+            rng = random.Random(7)
+            for _ in range(2000):  # bounded: ~8 MB, or until the client closes
+                writer.write(rng.randbytes(CHUNK))
                 await writer.drain()
                 await asyncio.sleep(self.config.chunk_pause_s)
+            return
+        ctype, body = (("image/png", b"\x89PN") if mode == "tiny" else
+                       ("text/html; charset=utf-8",
+                        b"<!DOCTYPE html><html><body>Lab: not a tile.</body></html>"))
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: "
+                     f"{len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        await writer.drain()
 
     def _doh(self, method: str, query: str, payload: bytes) -> tuple[int, str, bytes]:
         """RFC 8484: GET ?dns=<base64url> or POST application/dns-message."""

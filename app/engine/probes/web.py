@@ -18,6 +18,7 @@ from app.core import failures as F
 from app.core.facts import WebFacts
 from app.core.failures import Failure
 from app.core.model import Check, Kind, Observation, Phase
+from app.engine import content
 from app.engine.context import Clock, ProbeContext, observation
 from app.engine.http1 import HttpResponse, build_request, exchange, request_target
 from app.engine.steps import (
@@ -50,7 +51,9 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
         if use_tls:
             await start_tls(writer, check, ctx, budget, clock, facts)
         host, path = request_target(check)
-        request = build_request(check.method, host, path, ctx.user_agent)
+        # Ask only for what the check reads (docs/performance.md, "Fewer bytes").
+        request = build_request(check.method, host, path, ctx.user_agent,
+                                last_byte=check.max_bytes - 1 if check.method == "GET" else None)
         try:
             response = await exchange(reader, writer, request, method=check.method,
                                       max_bytes=check.max_bytes, budget=budget, clock=clock)
@@ -67,9 +70,36 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
             await close_quietly(writer)
     _response_facts(check, response, facts)
     failure = _judge_status(check, response, redirect_is_failure)
+    detail = f"HTTP {response.status} {response.reason}".strip() if failure else None
+    if failure is None and 200 <= response.status < 300:
+        detail = _judge_content(check, response)
+        failure = F.UNEXPECTED_CONTENT if detail else None
     return observation(check, clock, ok=failure is None, phase=Phase.HTTP, failure=failure,
-                       failure_detail=f"HTTP {response.status} {response.reason}".strip()
-                       if failure else None, **facts)
+                       failure_detail=detail, **facts)
+
+
+def _judge_content(check: Check, response: HttpResponse) -> str | None:
+    """Why a 2xx answer is not what the service sends (docs/catalog.md "Content"), or None."""
+    instead = content.mismatch(check.content, response.body_prefix, response.headers)
+    if instead is not None:
+        return f"expected {check.content}, got {instead}"
+    size = _object_size(response)
+    if check.max_size and size is not None and size > check.max_size:
+        return f"the object is {size} bytes, more than the {check.max_size} expected"
+    if check.min_size and size is not None and size < check.min_size:
+        return f"the object is {size} bytes, less than the {check.min_size} expected"
+    return None
+
+
+def _object_size(response: HttpResponse) -> int | None:
+    """The whole object's size: Content-Range's total, else Content-Length, else what came."""
+    total = response.headers.get("content-range", "").rpartition("/")[2].strip()
+    if total.isdigit():
+        return int(total)
+    length = response.headers.get("content-length", "").strip()
+    if length.isdigit():
+        return int(length)
+    return response.body_bytes if response.complete else None
 
 
 def _judge_status(check: Check, response: HttpResponse, redirect_is_failure: bool
