@@ -61,6 +61,18 @@ BY_CAUSE: dict[CauseId, tuple[str, ...]] = {
 # Steps that apply to everything: a screen says them once, under all the features.
 COMMON: tuple[str, ...] = ("any.check_again", "any.other_network")
 
+# Advice that already says another: once it is on a screen, the other is not said again
+# («Подключитесь к Wi-Fi вместо мобильного интернета» IS «попробуйте другую сеть»).
+ALSO_SAYS: dict[str, tuple[str, ...]] = {
+    "network.use_wifi": ("any.other_network",),
+}
+
+
+def said_by(ids: Iterable[str]) -> set[str]:
+    """The advice a screen has given once it shows ``ids``: those, and what they also say."""
+    said = set(ids)
+    return said | {other for wid in said for other in ALSO_SAYS.get(wid, ())}
+
 # Which advice a card leads with when it offers several (the rest, in WORKAROUND_IDS order,
 # are behind "More"): what replaces the blocked thing directly comes before a general fix.
 PRIMARY_FIRST: tuple[str, ...] = (

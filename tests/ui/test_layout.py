@@ -116,11 +116,14 @@ def test_steps_for_everything_are_said_once(qtbot, text_scale):  # type: ignore[
         assert "другую сеть" not in card.action.text().lower()
 
 
-def test_a_limited_connection_is_the_answer_with_its_steps_first(qtbot, text_scale):  # type: ignore[no-untyped-def]
+def test_a_limited_connection_is_the_answer_with_its_action_first(qtbot, text_scale):  # type: ignore[no-untyped-def]
     window = _results(qtbot, MAXIMISED_1366x768, 1.5, NetworkStatus.WHITELIST_ONLY)
     page = window.results
     assert page.banner.title.text() == "Работают только некоторые российские сайты"
-    steps = page.banner.text
+    assert page.banner.action.isVisible()  # the one action; every step behind «Подробнее»
+    assert page.area.verticalScrollBar().maximum() == 0
+    page.banner.toggle.click()
+    steps = page.banner.steps
     assert steps.isVisible() and "Что можно сделать" in steps.text()
     viewport = page.area.viewport()
     assert _rect_in(steps, viewport).top() >= 0  # the steps start on screen, above the cards
@@ -203,6 +206,62 @@ def _lab_results(qtbot, name: str, size: str, scale: float,  # type: ignore[no-u
     for _ in range(5):
         QApplication.processEvents()
     return window
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("scale", [1.0, 1.5], ids=["text100", "text150"])
+@pytest.mark.parametrize("size", ["1366x768", "first"])
+@pytest.mark.parametrize("name", LAB_RUNS)
+def test_a_real_runs_answer_is_visible_without_scrolling(qtbot, text_scale, name, size,  # type: ignore[no-untyped-def]
+                                                        scale, lang):
+    window = _lab_results(qtbot, name, size, scale, lang)
+    page = window.results
+    viewport = page.area.viewport()
+    assert page.area.verticalScrollBar().maximum() == 0, (
+        f"{name} at {window.width()}×{window.height()} needs scrolling")
+    visible = [c for c in page.cards.values() if c.isVisibleTo(page)]
+    assert len(visible) == 3
+    for card in visible:
+        assert _inside(card, viewport), (card.feature, _rect_in(card, viewport))
+        assert card.title.isVisible() and _inside(card.title, viewport), card.title.text()
+    for widget in (page.banner.title, page.again_button, page.code, page.more_button):
+        assert widget.isVisible() and _inside(widget, window), widget
+    banner = page.banner
+    if banner.replaces_answer(window.record.diagnosis.network):
+        # the connection's title and its ONE action on screen; why and every step behind "More"
+        assert banner.action.isVisible() and banner.action.text().startswith("→ ")
+        assert _inside(banner.action, window) and _inside(banner.toggle, window)
+        assert not banner.steps.isVisible()
+
+
+def test_no_internet_is_said_once_not_per_service(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    page = _lab_results(qtbot, "offline", "1366x768", 1.0).results
+    assert page.banner.title.text() == "Нет подключения к интернету"
+    assert page.banner.action.text() == "→ Перезагрузите роутер"
+    assert page.cards["calls"].title.text() == "Без интернета звонки не работают"
+    for card in page.cards.values():  # "WhatsApp — нет интернета · Telegram — …" says nothing new
+        assert not card.services.isVisibleTo(page), card.services.accessibleName()
+        assert not card.action_row.isVisibleTo(page)
+    # every step, and the steps for everything, behind the connection's "More", once
+    banner = page.banner
+    banner.toggle.click()
+    assert banner.steps.isVisible()
+    assert "Что можно сделать" in banner.steps.text()
+    assert banner.steps.text().count("Попробуйте другую сеть") == 1
+    assert not page.common.isVisible()
+    banner.toggle.click()
+    assert not banner.steps.isVisible()
+
+
+def test_a_step_the_connection_gave_is_not_repeated_below(qtbot, text_scale):  # type: ignore[no-untyped-def]
+    # only Russian sites: «Подключитесь к Wi-Fi вместо мобильного интернета» already says
+    # «попробуйте другую сеть»
+    page = _lab_results(qtbot, "domestic_whitelist", "1366x768", 1.0).results
+    assert "Wi-Fi" in page.banner.action.text()
+    assert "другую сеть" not in page.common.text()
+    page.banner.toggle.click()
+    assert "другую сеть" not in page.banner.steps.text()
+    assert not page.common.isVisible()
 
 
 def test_a_sentence_that_names_services_is_not_repeated_by_their_labels(qtbot, text_scale):  # type: ignore[no-untyped-def]

@@ -231,7 +231,9 @@ def test_a_wifi_login_page_gets_a_banner_with_what_to_do(qtbot, make_window, por
     banner = window.results.banner
     assert banner.isVisible()
     assert banner.title.text() == "Wi-Fi asks you to log in"
-    assert "What you can do" in banner.text.text()
+    assert banner.action.text().startswith("→ ") and not banner.steps.isVisible()
+    banner.toggle.click()  # every step behind «More»
+    assert "What you can do" in banner.steps.text() and banner.steps.isVisible()
 
 
 def test_copy_report_and_save_report_produce_the_report(qtbot, make_window, quick_catalog,

@@ -1,11 +1,14 @@
-"""The results page, answer first: the internet connection in one line (in full only when it
-is the answer), one card per feature (a whole sentence, each service's label, the one most
-useful action), the steps that apply to everything said once below them, then a quiet strip:
+"""The results page, answer first: the internet connection in one line (when it is the answer,
+its one most useful action under it, why and every step behind «Подробнее»), one card per
+feature (a whole sentence, each service's label, the one most useful action), the steps that
+apply to everything said once below them — never a step the connection already gave (each
+fact once per screen: ``workarounds.said_by``) — then a quiet strip:
 the check code, "Show code", and one menu for the rest (copy or save the report, Details,
 earlier checks). "Check again" is the page's one primary button.
 
-Everything above the strip fits a 1366×768 screen at 150 % text without scrolling
-(tests/ui/test_layout.py); the scroll area is only for smaller windows and opened cards.
+Everything above the strip fits a 1366×768 screen, and the window's first-run size, at 150 %
+text without scrolling, for the made-up result and for real lab runs (tests/ui/test_layout.py);
+the scroll area is only for smaller windows and opened cards.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ class ResultsPage(QWidget):
         layout.addWidget(self.area, 1)
         layout.addWidget(self.status)
         layout.addLayout(strip)
-        order = [self.again_button, *(c.toggle for c in self.cards.values()),
+        order = [self.again_button, self.banner.toggle, *(c.toggle for c in self.cards.values()),
                  self.code_button, self.more_button]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
@@ -100,7 +103,7 @@ class ResultsPage(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(style.em(self, style.CARD_GAP_EM))
-        column.addWidget(self.banner.text)
+        column.addWidget(self.banner.panel)
         for card in self.cards.values():
             column.addWidget(card)
         column.addWidget(self.common)
@@ -138,6 +141,7 @@ class ResultsPage(QWidget):
         diagnosis = record.diagnosis
         restrictions = record.catalog.restrictions
         quiet = Banner.replaces_answer(diagnosis.network)
+        self.banner.toggle.setChecked(False)  # a new answer opens closed
         for result in diagnosis.features:
             card = self.cards.get(result.feature)
             if card is not None:
@@ -150,6 +154,8 @@ class ResultsPage(QWidget):
         self.area.verticalScrollBar().setValue(0)
 
     def first_focus(self) -> QWidget:
+        if self.banner.toggle.isVisibleTo(self):
+            return self.banner.toggle
         for card in self.cards.values():
             if card.has_more():
                 return card.toggle
@@ -178,8 +184,8 @@ class ResultsPage(QWidget):
         for card in self.cards.values():
             if card.isVisibleTo(self) and card.explanation is not None:
                 offered |= {w.key for w in card.explanation.workarounds}
-        shown = set(self.banner.shown_steps())
-        return [w for w in wa.COMMON if w in offered and w not in shown]
+        said = wa.said_by(self.banner.shown_steps())  # each fact once per screen
+        return [w for w in wa.COMMON if w in offered and w not in said]
 
     def _common_html(self) -> str:
         tr = language.current()

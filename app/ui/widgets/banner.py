@@ -3,13 +3,15 @@
 One line when it does not change the answer («Подключение к интернету работает.»), plus one
 line of causes and one action when something on this computer colours the results (a VPN, a
 proxy, a slow line) or the state is unclear. When the connection IS the answer (no internet,
-a Wi-Fi login page, only some Russian sites) it opens in full: what happened and its steps.
+a Wi-Fi login page, only some Russian sites) its title says so, with the ONE most useful
+thing to do under it («→ Перезагрузите роутер»); why, and every step, are behind
+«Подробнее», so the feature cards stay on the screen (tests/ui/test_layout.py, real runs).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.analysis.model import NetworkResult, NetworkStatus, Verdict
 from app.knowledge.explain import explain_cause, explain_network
@@ -17,6 +19,7 @@ from app.knowledge.names import status_word, term
 from app.knowledge.workarounds import COMMON
 from app.ui import icons, language, style
 from app.ui.widgets import rich
+from app.ui.widgets.buttons import EnterButton
 
 ICON_EM = 1.5
 # The connection's state drawn with the verdict icons: a problem that is not a block is never red.
@@ -34,33 +37,65 @@ _COLOURING_CAUSES = ("vpn_active", "local_proxy", "proxy_configured", "throttled
 
 
 class Banner(QFrame):
-    """The connection's icon and line. ``text`` (what happened, steps) is laid out by the
-    owner when ``text_outside`` (the results page puts it in its scroll area, so a long list
-    of steps never pushes the cards off the screen)."""
+    """The connection's icon and line; when the connection is the answer, the one action and
+    «Подробнее». ``panel`` (the window's note; opened, what happened and every step) is laid
+    out by the owner when ``text_outside`` (the results page puts it in its scroll area,
+    above the cards)."""
 
     def __init__(self, parent: QWidget | None = None, text_outside: bool = False) -> None:
         super().__init__(parent)
         self._network: NetworkResult | None = None
         self._note = ""  # extra sentence from the window ("some checks did not finish")
+        self._more = ""  # what the panel's "More" shows: the rest of the story, every step
         self.setObjectName("banner")
         self.icon = QLabel()
         self.title = QLabel()
         style.set_font(self.title, style.ANSWER, bold=True)
         self.title.setWordWrap(True)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setVisible(False)
         self.line = QLabel()  # what colours the results, and its action: under the title
         self.line.setWordWrap(True)
         self.line.setVisible(False)
+
+        self.action = QLabel()  # → the one most useful thing to do, under the title
+        self.action.setWordWrap(True)
+        font = self.action.font()
+        font.setWeight(font.Weight.DemiBold)
+        self.action.setFont(font)
+        self.toggle = EnterButton()  # «Подробнее ▾»: why, and every step
+        self.toggle.setCheckable(True)
+        self.toggle.toggled.connect(self._set_open)
+        self.toggle.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        style.quiet_button(self.toggle)
+        self.action_row = QWidget()
+        action_row = QHBoxLayout(self.action_row)
+        action_row.setContentsMargins(0, 0, 0, 0)
+        action_row.addWidget(self.action, 1)
+        action_row.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignBottom)
+        self.action_row.setVisible(False)
+
+        self.panel = QFrame()  # the window's note; opened: what happened, what to do
+        self.text = QLabel()  # the window's note ("some checks did not finish")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.steps = QLabel()  # what happened, «Что можно сделать», every step
+        self.steps.setWordWrap(True)
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.steps.setVisible(False)
+        inside = QVBoxLayout(self.panel)
+        inside.setSpacing(style.em(self, style.LINE_GAP_EM))
+        inside.setContentsMargins(0, 0, 0, 0)
+        inside.addWidget(self.text)
+        inside.addWidget(self.steps)
+        self.panel.setVisible(False)
+
         column = QVBoxLayout()
         column.setSpacing(style.em(self, style.LINE_GAP_EM))
         column.addWidget(self.title)
         column.addWidget(self.line)
+        column.addWidget(self.action_row)
         if not text_outside:
-            column.addWidget(self.text)
+            column.addWidget(self.panel)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(style.em(self, style.CARD_PADDING_EM))
@@ -90,6 +125,9 @@ class Banner(QFrame):
             return ()
         return tuple(w.key for w in explain_network(network, language.current()).workarounds)
 
+    def is_open(self) -> bool:
+        return self.toggle.isChecked()
+
     def retranslate(self) -> None:
         network = self._network
         if network is None:
@@ -97,12 +135,16 @@ class Banner(QFrame):
             return
         tr = language.current()
         explanation = explain_network(network, tr)
-        html = line = ""
-        if self.replaces_answer(network):
+        line = action = more = ""
+        replaces = self.replaces_answer(network)
+        if replaces:
+            # The title says what happened, the action what to do first; why, and every
+            # step, are behind "More" (the cards stay on the screen).
             title = status_word(network.status, tr)  # "No internet connection" says it all
-            html = rich.paragraph(explanation.body)  # the title already says the headline
-            html += rich.workarounds(explanation.workarounds, term("what_you_can_do", tr))
-            frame = "alternate-base"
+            primary = explanation.primary or next(iter(explanation.workarounds), None)
+            action = f"→ {primary.title}" if primary is not None else ""
+            more = rich.paragraph(explanation.body)
+            more += rich.workarounds(explanation.workarounds, term("what_you_can_do", tr))
         else:
             title = explanation.title
             if self.needed(network):
@@ -110,25 +152,51 @@ class Banner(QFrame):
                 primary = explanation.primary
                 if primary is not None and primary.key not in COMMON:
                     line += f"  → {primary.title}"
-            frame = ""
-        if self._note:
-            html += rich.paragraph(self._note)
+        note = rich.paragraph(self._note)
         self.title.setText(title)
         self.line.setText(line)
         self.line.setVisible(bool(line))
-        self.text.setText(html)
-        self.text.setVisible(bool(html))
-        if frame:  # the connection is the answer: its explanation and steps in a card
-            style.frame_style(self.text, "QLabel", frame)
+        self._more = more
+        self.action.setText(action)
+        self.action.setVisible(bool(action))
+        self.action.setAccessibleName(tr.gettext("ui.results.action.name"))
+        self.action.setAccessibleDescription(action.removeprefix("→ "))
+        self.toggle.setVisible(bool(more))
+        self.action_row.setVisible(bool(action or more))
+        if not more and self.is_open():
+            self.toggle.setChecked(False)
+        self.text.setText(note)
+        self.text.setVisible(bool(note))
+        self.steps.setText(more)
+        self.steps.setAccessibleDescription(explanation.body + "\n" + rich.plain_workarounds(
+            explanation.workarounds))
+        self._set_open(self.is_open())
+        if replaces:  # the connection is the answer: its explanation and steps in a card
+            style.frame_style(self.panel, "QFrame", "alternate-base")
             pad = style.em(self, style.CARD_PADDING_EM)
-            self.text.setContentsMargins(pad, round(pad * 0.5), pad, round(pad * 0.5))
-        elif self.text.styleSheet():
-            self.text.setStyleSheet("")
-            self.text.setContentsMargins(0, 0, 0, 0)
+            self.panel.setContentsMargins(pad, round(pad * 0.5), pad, round(pad * 0.5))
+        elif self.panel.styleSheet():
+            self.panel.setStyleSheet("")
+            self.panel.setContentsMargins(0, 0, 0, 0)
         self._draw_icon(icons.verdict_icon_name(_STATUS_ICON[network.status]))
         self.setAccessibleName(title)
         self.setAccessibleDescription(explanation.headline + " " + explanation.body)
         self.setVisible(True)
+
+    def _set_open(self, opened: bool) -> None:
+        self.steps.setVisible(opened and bool(self._more))
+        self.panel.setVisible(self.steps.isVisibleTo(self.panel) or bool(self.text.text()))
+        self._retranslate_toggle()
+
+    def _retranslate_toggle(self) -> None:
+        tr = language.current()
+        opened = self.is_open()
+        self.toggle.setText(f"{tr.gettext('ui.results.less')} ▴" if opened
+                            else f"{tr.gettext('ui.results.more')} ▾")
+        self.toggle.setAccessibleName(tr.format("ui.card.toggle.name",
+                                                feature=term("network", tr)))
+        self.toggle.setAccessibleDescription(tr.gettext(
+            "ui.card.toggle.opened" if opened else "ui.card.toggle.closed"))
 
     def _draw_icon(self, name: str) -> None:
         self.icon.setPixmap(icons.pixmap(name, style.em(self, ICON_EM), self.devicePixelRatioF(),
@@ -148,3 +216,4 @@ def _cause_sentences(network: NetworkResult, body: str) -> str:
     tr = language.current()
     causes = dict.fromkeys(c.id for c in network.causes)
     return " ".join(explain_cause(c, tr).headline for c in causes)
+
