@@ -19,7 +19,7 @@ checks that reached a conclusion). Some supporting check …
   a server failure, a non-public address;
 - ``reset`` (``connection_reset``, ``eof_error``), ``refused``, ``unreachable`` (host or
   network), ``handshake_failed`` (``ssl_failed_handshake``), ``stalled``, ``skipped``
-  (stopped because nothing answered);
+  (stopped because nothing answered), ``invalid_answer`` (an answer that is not STUN or HTTP);
 - ``unknown_authority``, ``wrong_name``, ``bad_certificate``: the certificate failures, and
   ``cert_failed`` for any of them; ``issuer_known``: a certificate issuer is recorded;
 - ``at_tcp``, ``at_tls``, ``at_udp``: failed at that phase;
@@ -72,6 +72,8 @@ _FAILURE_TAGS: dict[Failure, str] = {
     Failure.SSL_INVALID_CERTIFICATE: "bad_certificate",
     Failure.STALLED: "stalled",
     Failure.SKIPPED_OFFLINE: "skipped",
+    Failure.STUN_INVALID_RESPONSE: "invalid_answer",
+    Failure.HTTP_INVALID_RESPONSE: "invalid_answer",
 }
 _CERT = frozenset({Failure.SSL_UNKNOWN_AUTHORITY, Failure.SSL_INVALID_HOSTNAME,
                    Failure.SSL_INVALID_CERTIFICATE})

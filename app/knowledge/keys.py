@@ -239,6 +239,9 @@ CAUSE_VARIANTS: dict[tuple[CauseId, str], tuple[Variant, ...]] = {
         _v("timeout", "timeout", "reset handshake_failed"),
     ),
     (CauseId.STUN_BLOCKED, "details"): (_v("udp_passes", "udp_passes"),),
+    (CauseId.STUN_BLOCKED, "body"): (
+        _v("timeout", "timeout", "reset refused unreachable invalid_answer"),
+    ),
     (CauseId.CALL_CUTOFF, "body"): (_v("test_call", "test_call"),),
     (CauseId.THROTTLED, "body"): (
         _v("controls", "control"),

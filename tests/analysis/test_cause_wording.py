@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +22,7 @@ from app.analysis.diagnose import diagnose
 from app.analysis.model import Cause, CauseId, Diagnosis
 from app.core.model import Feature, Kind, Observation, Phase, Role
 from app.i18n import SUPPORTED, translator
-from app.knowledge import explain_diagnosis, keys
+from app.knowledge import explain_cause, explain_diagnosis, keys
 from app.knowledge.explain import Explanation
 from tests.analysis.factory import CONNECTED, ENTRIES, catalog, fail, healthy, ok
 
@@ -37,6 +39,7 @@ FAILURE_TAG = {
     "ssl_failed_handshake": "handshake_failed", "ssl_unknown_authority": "unknown_authority",
     "ssl_invalid_hostname": "wrong_name", "ssl_invalid_certificate": "bad_certificate",
     "stalled": "stalled", "skipped_offline": "skipped",
+    "stun_invalid_response": "invalid_answer", "http_invalid_response": "invalid_answer",
 }
 CONTROL_ROLES = {"control_domestic", "control_international"}
 
@@ -108,8 +111,8 @@ def true_of_run(tag: str, checks: Iterable[str], obs: Sequence[Observation]) -> 
 # Sentences whose claim is checked against the raw observations, whatever variant said them.
 TIMEOUT_CLAIMS = re.compile(
     r"не отвечает, когда у неё спрашивают адреса|не ответила, когда у неё спросили адрес"
-    r"|здесь никто не отвечает|остались без ответа|doesn't answer when asked for site addresses"
-    r"|didn't answer when asked for the server's address|here nothing answers"
+    r"|а здесь никто не отвечает|остались без ответа|doesn't answer when asked for site addresses"
+    r"|didn't answer when asked for the server's address|and here nothing answers"
     r"|went unanswered|все запросы по таймауту")
 TRUSTED_WORKS_CLAIMS = re.compile(
     r"DNS-over-HTTPS[^.;]*(отвечает|ответил|работает)|DNS-over-HTTPS[^.;]*(answers|answered|works)")
@@ -131,6 +134,8 @@ def _explanations(d: Diagnosis, lang: str) -> list[tuple[Explanation, list[Cause
     for f in d.features:
         pairs.append((explained.features[f.feature],
                       [*f.causes, *(c for s in f.services for c in s.causes)]))
+    # each cause on its own, all three parts (a Details row, the window's banner)
+    pairs += [(explain_cause(c, translator(lang)), [c]) for c in _all_causes(d)]
     return pairs
 
 
@@ -139,7 +144,7 @@ def _claims_hold(text: str, obs: Sequence[Observation]) -> None:
     if TIMEOUT_CLAIMS.search(text):
         assert any(o.failure == "generic_timeout_error" for o in obs), text
     if re.search(r"не отвечает, когда|не ответила, когда|doesn't answer when|didn't answer"
-                 r" when|никто не отвечает|nothing answers", text):
+                 r" when|а здесь никто не отвечает|and here nothing answers", text):
         assert any(o.phase == "dns" and o.failure == "generic_timeout_error" for o in obs), text
     if TRUSTED_WORKS_CLAIMS.search(text):
         assert (any(o.kind == "doh" and o.ok for o in obs)
@@ -249,6 +254,7 @@ FAILURES = ["generic_timeout_error", "connection_reset", "connection_refused", "
             "host_unreachable", "dns_nxdomain_error", "dns_no_answer", "dns_server_failure",
             "dns_bogon", "ssl_unknown_authority", "ssl_invalid_hostname",
             "ssl_invalid_certificate", "ssl_failed_handshake", "stalled", "http_redirect",
+            "stun_invalid_response", "http_invalid_response", "unexpected_content",
             "http_unexpected_status", "internal_error", "network_unreachable",
             "skipped_offline"]
 CONTROLS = [i for i, _s, _f, _k, r in ENTRIES if r.value.startswith("control_")]
@@ -289,6 +295,10 @@ def runs(draw: st.DrawFn) -> list[Observation]:
         obs = [fail(o.check_id, draw(st.sampled_from(lookup)), "dns",
                     trusted_addresses=draw(st.sampled_from(TRUSTED)))
                if o.check_id in CONTROLS else o for o in obs]
+    if draw(st.booleans()):  # no trusted answer came back for any name
+        obs = [replace(o, trusted_addresses=None) for o in obs]
+    if draw(st.booleans()):  # no trusted resolver in the list
+        obs = [o for o in obs if o.kind != "doh"]
     echo = draw(st.sampled_from([None, True, False]))
     if echo is not None:
         obs.append(_udp_echo(echo))
@@ -310,4 +320,134 @@ def test_no_rendered_cause_sentence_claims_what_the_run_contradicts(obs):
             for tag in variant.unless:
                 assert not true_of_run(tag, cause.checks, obs), (cause, part, variant.name, tag)
     # … and what a person reads, in both languages.
+    assert_words_true(d, obs)
+
+
+# ------------------------------------------------------------ each variant, once by hand
+CONTROL_IDS = [i.replace("-", "_") for i in CONTROLS]
+SLOW = {"dns": 5, "tcp": 20, "tls": 30, "ttfb": 40, "body": 4000}  # 64 KiB: 131 kbit/s
+
+
+def _controls_lookup(*failures: str, **extra: Observation) -> list[Observation]:
+    """Every control site fails at its lookup, with these failures in turn."""
+    fails = {cid: fail(cid.replace("_", "-"), failures[n % len(failures)], "dns")
+             for n, cid in enumerate(CONTROL_IDS)}
+    return healthy(**{**fails, **extra})
+
+
+def _without(obs: list[Observation], *kinds_or_ids: str) -> list[Observation]:
+    return [o for o in obs if o.kind not in kinds_or_ids and o.check_id not in kinds_or_ids]
+
+
+def _test_call_cut() -> Observation:
+    return Observation("turn-udp", "Test call", Feature.CALLS, Kind.TURN_CALL, Role.CALL_TEST,
+                       "turn:198.51.100.2:3478", False, "stalled", Phase.UDP, 9000)
+
+
+_LOOKUP_PARTLY = ("generic_timeout_error", "generic_timeout_error", "internal_error")
+SCENARIOS: dict[str, tuple[list[Observation], tuple[str, ...]]] = {
+    "silent resolver, trusted DNS works": (
+        _controls_lookup("generic_timeout_error"),
+        ("cause.dns_failure.every_name_timeout.headline",
+         "cause.dns_failure.every_name_timeout.body",
+         "cause.dns_failure.every_name_trusted_answered.details")),
+    "no such name, trusted DNS intercepted": (
+        _dns_answers_no_such_name_and_doh_is_intercepted(),
+        ("cause.dns_failure.every_name_nxdomain.headline",
+         "cause.dns_failure.every_name_trusted_failed.details",
+         "cause.tls_interception.unknown_authority.details")),
+    "server failures": (_controls_lookup("dns_server_failure"),
+                        ("cause.dns_failure.every_name_servfail.headline",)),
+    "silence and no such name": (
+        _controls_lookup("generic_timeout_error", "dns_nxdomain_error"),
+        ("cause.dns_failure.every_name.headline", "cause.dns_failure.every_name.body")),
+    "some lookups unfinished, trusted DNS fails": (
+        _controls_lookup(*_LOOKUP_PARTLY,
+                         doh_cf=fail("doh-cf", "connection_reset", "tcp")),
+        ("cause.dns_failure.timeout.headline", "cause.dns_failure.trusted_failed.details")),
+    "some lookups unfinished, no trusted DNS": (
+        _without(_controls_lookup("dns_nxdomain_error", "internal_error"), "doh"),
+        ("cause.dns_failure.nxdomain.headline", "cause.dns_failure.trusted_not_asked.details")),
+    "some lookups unfinished, trusted DNS works": (
+        _controls_lookup(*_LOOKUP_PARTLY), ("cause.dns_failure.trusted_answered.details",)),
+    "an issuer recorded": (
+        healthy(wa_web=fail("wa-web", "ssl_invalid_hostname", "tls", tls_issuer="CN=Some CA")),
+        ("cause.tls_interception.issuer_known.details",)),
+    "no issuer recorded": (
+        healthy(wa_web=fail("wa-web", "ssl_invalid_hostname", "tls")),
+        ("cause.tls_interception.no_issuer.details",)),
+    "connections reset, foreign sites open": (
+        healthy(tg_dc1=fail("tg-dc1", "connection_reset", "tcp")),
+        ("cause.ip_blocking.foreign_ok.body", "cause.ip_blocking.foreign_ok.details")),
+    "connections unanswered, foreign sites open": (
+        healthy(tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp")),
+        ("cause.ip_blocking.timeout_foreign_ok.body",)),
+    "connections unanswered, no control sites": (
+        _without(healthy(tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp")), *CONTROLS),
+        ("cause.ip_blocking.timeout.body",)),
+    "handshake reset": (
+        healthy(tg_web=fail("tg-web", "connection_reset", "tls")),
+        ("cause.sni_filtering.reset.headline", "cause.sni_filtering.reset.details",
+         "cause.sni_filtering.foreign_ok.body")),
+    "handshake silent": (
+        healthy(tg_web=fail("tg-web", "generic_timeout_error", "tls")),
+        ("cause.sni_filtering.timeout.headline", "cause.sni_filtering.timeout.details")),
+    "STUN silent, plain UDP passes": (
+        [*healthy(stun_google=fail("stun-google", "generic_timeout_error", "udp"),
+                  stun_cf=fail("stun-cf", "generic_timeout_error", "udp"),
+                  wa_relay=fail("wa-relay", "generic_timeout_error", "udp"),
+                  tg_relay=fail("tg-relay", "generic_timeout_error", "udp"),
+                  signal_relay=fail("signal-relay", "generic_timeout_error", "udp")),
+         _udp_echo(True)],
+        ("cause.stun_blocked.udp_passes.details", "cause.stun_blocked.timeout.body")),
+    "a test call cut off": ([*healthy(), _test_call_cut()], ("cause.call_cutoff.test_call.body",)),
+    "the whole line is slow": (
+        healthy(**{c: ok(c.replace("_", "-"), timings_ms=SLOW) for c in CONTROL_IDS}),
+        ("cause.throttled.controls.body", "cause.throttled.controls.details")),
+    "one service slower than the controls": (
+        healthy(maps_google=ok("maps-google", timings_ms=SLOW)),
+        ("cause.throttled.slower_than_controls.body",
+         "cause.throttled.slower_than_controls.details")),
+    "failures of several kinds": (
+        healthy(wa_web=fail("wa-web", "http_unexpected_status", "http"),
+                wa_register=fail("wa-register", "http_invalid_response", "http")),
+        ("cause.connection_failures.mixed.headline", "cause.connection_failures.mixed.body",
+         "cause.connection_failures.mixed.details")),
+    "no such name, though the name exists": (
+        healthy(wa_dns=fail("wa-dns", "dns_nxdomain_error", "dns",
+                            trusted_addresses=("203.0.113.9",))),
+        ("cause.dns_tampering.nxdomain.headline", "cause.dns_tampering.trusted_compared.details")),
+    "a 16 KB freeze, domestic sites complete": (
+        healthy(wa_web=fail("wa-web", "stalled", "http", bytes_received=16384,
+                            stalled_after_bytes=16384)),
+        ("cause.transfer_freeze.near_16k_domestic_complete.details",)),
+    "a 16 KB freeze, domestic sites fail": (
+        healthy(ctl_ya=fail("ctl-ya", "connection_reset", "tcp"),
+                ctl_vk=fail("ctl-vk", "connection_reset", "tcp"),
+                wa_web=fail("wa-web", "stalled", "http", bytes_received=16384,
+                            stalled_after_bytes=16384)),
+        ("cause.transfer_freeze.near_16k.details",)),
+    "nothing answers": (
+        [fail(i, "generic_timeout_error", "tcp") for i, *_ in ENTRIES],
+        ("cause.offline.nothing_answered.headline", "cause.offline.nothing_answered.body",
+         "cause.offline.nothing_answered.details")),
+}
+
+
+def test_every_variant_has_a_run_of_its_own():
+    covered = {key for _obs, wanted in SCENARIOS.values() for key in wanted}
+    every = {keys.cause_text(cid, part, v.name)
+             for (cid, part), variants in keys.CAUSE_VARIANTS.items() for v in variants}
+    assert every - covered == set()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_each_variant_is_said_in_its_run_and_is_true(name):
+    obs, wanted = SCENARIOS[name]
+    d = diagnose(obs, catalog(), CONNECTED, date=DAY)
+    for lang in SUPPORTED:
+        tr = translator(lang)
+        said = "\n".join(t for e, _c in _explanations(d, lang) for t in _everything(e))
+        for key in wanted:
+            assert tr.gettext(key) in said, (lang, key, said)
     assert_words_true(d, obs)
