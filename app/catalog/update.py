@@ -41,7 +41,6 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -51,6 +50,7 @@ from urllib.parse import urljoin, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app.atomic import write_atomically
 from app.catalog.loader import MAX_CATALOG_BYTES, CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.filelock import LockTimeout, locked
@@ -335,19 +335,8 @@ def _private_dir(path: Path) -> None:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Whole or not at all, 0600 (the same pattern as app/report/atomic.py)."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(temp, 0o600)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """Whole or not at all, 0600."""
+    write_atomically(path, data, mode=0o600)
 
 
 def stage(files: Mapping[str, bytes], sig: bytes, manifest: Manifest,

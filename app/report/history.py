@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from app.analysis.model import Diagnosis, NetworkStatus, Verdict
+from app.atomic import write_atomically
 from app.filelock import locked
 from app.paths import private_folder
-from app.report.atomic import write_atomically
 
 APP_NAME = "conncheck"
 ENV_DATA_DIR = "CONNCHECK_DATA_DIR"

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.analysis.model import Diagnosis
+from app.atomic import write_atomically
 from app.core.run import RunResult
 from app.i18n import Translator
 from app.report import privacy
-from app.report.atomic import write_atomically
 from app.report.content import ReportContent, build_content, for_terminal
 
 FORMATS: tuple[str, ...] = (".html", ".htm", ".pdf", ".txt", ".json")

@@ -4,7 +4,7 @@ the person agreed to keep the list of services up to date (docs/catalog.md "Upda
 JSON in the platform's user config folder (``CONNCHECK_CONFIG_DIR`` overrides it, for tests).
 Nothing about checks or networks is stored here. A broken file falls back to the defaults
 and says so on stderr — never a crash, never a silent loss. The file is written whole or not
-at all (app/report/atomic.py) and is private to the user (0600, its folder 0700).
+at all (app/atomic.py) and is private to the user (0600, its folder 0700).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sys
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from app.atomic import write_atomically
 from app.paths import private_folder
-from app.report.atomic import write_atomically
 
 APP_DIR_NAME = "conncheck"
 FILE_NAME = "window.json"

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from app import crashlog
+from app import atomic, crashlog
 from app.i18n import translator
-from app.report import atomic, writers
+from app.report import writers
 from app.report.history import FILE_NAME as HISTORY_FILE
 from app.report.history import HistoryEntry, HistoryStore, data_dir
 from app.ui.settings import FILE_NAME as SETTINGS_FILE

@@ -1,4 +1,5 @@
-"""Write a file whole or not at all: reports and the history must never be left half-written.
+"""Write a file whole or not at all: reports, the history, the settings and a catalog update
+must never be left half-written.
 
 Everything the app writes is private to the user: the default mode is 0600.
 """
