@@ -89,7 +89,7 @@ def test_decode_never_puts_a_cause_id_on_a_line_of_its_own(
 def test_terminal_steps_name_no_button_and_are_numbered_like_the_window() -> None:
     text = summary("udp_blocked")
     assert "«Проверить снова»" not in text
-    assert "3. Запустите проверку ещё раз: на разных сетях результат часто разный." in text
+    assert "3. Запустите проверку ещё раз: в разных сетях результат часто разный." in text
     assert "– " not in text
 
 
