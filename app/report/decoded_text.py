@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from app.analysis.model import Diagnosis, NetworkStatus
 from app.i18n import Translator
-from app.knowledge import explain
+from app.knowledge import explain, keys
 from app.knowledge.names import format_date, service_name, status_label
 from app.report.code import DIGITS_V2, SERVICE_SLOTS_V1, VERSION_V2, CodeError, CodeProblem
 from app.report.guided import NETWORK_LABELS
@@ -35,7 +35,7 @@ def decoded_text(diagnosis: Diagnosis, tr: Translator, time: dt.datetime | None 
     plain = replace(diagnosis, network=replace(diagnosis.network, causes=()))
     out = [when_text(plain.date, time, tr)]
     if plain.catalog_version:
-        out.append(tr.format("code.catalog_month", month=plain.catalog_version))
+        out.append(_catalog_line(plain.catalog_version, tr))
     status = plain.network.status
     label = NETWORK_LABELS.get(status)  # «Подключение к интернету — в порядке»
     out += ["", f"{explain.term('network', tr)} — {status_label(label, tr)}" if label
@@ -80,3 +80,14 @@ def code_error_text(error: CodeError, tr: Translator) -> str:
         first, second = sorted(error.groups)
         text += " " + tr.format("code.error.where_two", first=first, second=second)
     return text
+
+
+def _catalog_line(version: str, tr: Translator) -> str:
+    """«Список сервисов от ноября 2026 года» for the code's "2026.11"; the version as it is
+    when it is not a year and a month."""
+    year, _, month = version.partition(".")
+    if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+        return tr.format("code.catalog_month", month=tr.gettext(keys.month(int(month))),
+                         year=year)
+    return tr.format("code.catalog_version", version=version)
+

@@ -26,7 +26,8 @@ ASKED_FOR = [  # keys the code/history work asked this domain to provide, with t
     ("code.error.bad_characters", {"chars"}), ("code.error.wrong_length", set()),
     ("code.error.typo", set()), ("code.error.unknown_version", set()),
     ("code.main_causes", set()), ("code.service_not_checked", set()),
-    ("code.catalog_month", {"month"}), ("code.date", {"date"}),
+    ("code.catalog_month", {"month", "year"}), ("code.catalog_version", {"version"}),
+    ("code.date", {"date"}),
     ("history.change.feature", {"feature", "was", "when", "now"}),
     ("history.change.service", {"feature", "service", "was", "when", "now"}),
     ("history.when.today", {"time"}), ("history.when.yesterday", {"time"}),
@@ -102,7 +103,9 @@ def test_decoded_code_reads_like_the_check() -> None:
     tr = translator("en")
     text = decoded_text(decode(encode(sample.diagnosis()), sample.STARTED.date()), tr)
     assert text.splitlines()[0] == "Check of 20 November 2026"
-    assert "Service list from 2026.11" in text
+    assert "List of services from November 2026" in text  # the month, not "2026.11"
+    ru = decoded_text(decode(encode(sample.diagnosis()), sample.STARTED.date()), translator("ru"))
+    assert "Список сервисов от ноября 2026 года" in ru
     assert "Calls — blocked" in text and "Calls in WhatsApp are being blocked" in text
     assert "Calls in Telegram work on this network." in text
     assert "Signal: not checked" in text
