@@ -49,11 +49,13 @@ def _files(entry: Path) -> Iterator[Path]:
             yield path
 
 
-def input_hash() -> str:
-    """SHA-256 over the relative names and contents of every build input, in a fixed order."""
+def input_hash(header: str | None = None, inputs: tuple[str, ...] = INPUTS) -> str:
+    """SHA-256 over the relative names and contents of every build input, in a fixed order.
+    ``header`` names what else decides the build (default: this Python and platform; the
+    Windows build passes its own: build/windows/make_dist.py)."""
     digest = hashlib.sha256()
-    digest.update(f"python {sys.version_info[:3]} {sys.platform}\n".encode())
-    for name in INPUTS:
+    digest.update((header or f"python {sys.version_info[:3]} {sys.platform}\n").encode())
+    for name in inputs:
         entry = ROOT / name
         if not entry.exists():
             digest.update(f"missing {name}\n".encode())
@@ -106,7 +108,8 @@ def build(force: bool = False, quiet: bool = False) -> tuple[Path, float | None]
 
 
 def source_date_epoch() -> str:
-    """The last commit's time: the same sources give the same timestamps in every package."""
+    """The last commit's time: the same sources give the same timestamps in every package
+    ("0" when there is none; a zip file needs at least 1980 and raises it itself)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
     try:

@@ -43,10 +43,12 @@ import threading
 import time
 import tomllib
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "build"))
+import freeze  # noqa: E402  (build/freeze.py: the input hash and timestamps, shared)
+
 VAR = ROOT / "var" / "windows"
 DIST = ROOT / "dist"
 WIN_DIST = DIST / "windows"
@@ -74,7 +76,6 @@ INPUTS = ("requirements.lock", "app", "resources", "build/conncheck.spec", "buil
           "build/windows/requirements-windows-build.lock")
 # (This script itself is not an input: what it feeds PyInstaller is — the Python build, the
 # requirements and the PyInstaller command line, hashed below.)
-_SKIP_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache"}
 # Markers as CPython 3.11 on 64-bit Windows evaluates them.
 WIN_MARKERS = {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
                "platform_machine": "AMD64", "python_version": PY_MINOR,
@@ -308,26 +309,10 @@ def embeddable_python() -> Path:
 
 # --- the onedir --------------------------------------------------------------------------------
 
-def _files(entry: Path) -> Iterator[Path]:
-    if entry.is_file():
-        yield entry
-        return
-    for path in sorted(entry.rglob("*")):
-        if path.is_file() and not _SKIP_PARTS.intersection(path.parts) and path.suffix != ".pyc":
-            yield path
-
-
 def input_hash() -> str:
-    digest = hashlib.sha256(f"windows {PY_MINOR} {PYTHON_EMBED} {PYINSTALLER_ARGS}\n".encode())
-    for name in INPUTS:
-        entry = ROOT / name
-        if not entry.exists():
-            digest.update(f"missing {name}\n".encode())
-            continue
-        for path in _files(entry):
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    """The Linux build's hash over the same kind of inputs, headed by what the Windows build
+    also depends on (the embeddable Python, PyInstaller's arguments)."""
+    return freeze.input_hash(f"windows {PY_MINOR} {PYTHON_EMBED} {PYINSTALLER_ARGS}\n", INPUTS)
 
 
 def build_onedir(force: bool = False) -> tuple[Path, float | None]:
@@ -349,7 +334,7 @@ def build_onedir(force: bool = False) -> tuple[Path, float | None]:
         if ONEDIR.exists():
             shutil.rmtree(ONEDIR)
         env = wine_env(prefix, PYTHONHASHSEED="0", QT_QPA_PLATFORM="offscreen",
-                       SOURCE_DATE_EPOCH=source_date_epoch())
+                       SOURCE_DATE_EPOCH=freeze.source_date_epoch())
         env.pop("PYTHONUTF8", None)
         env.pop("DISPLAY", None)
         result = run_wine(prefix, [winpath(python / "python.exe"), "-m", "PyInstaller",
@@ -369,17 +354,6 @@ def build_onedir(force: bool = False) -> tuple[Path, float | None]:
         SECONDS_FILE.write_text(f"{seconds:.1f}\n")
         log(f"onedir {ONEDIR} built in {seconds:.0f} s")
         return ONEDIR, seconds
-
-
-def source_date_epoch() -> str:
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, check=True,
-                             capture_output=True, text=True, timeout=30).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    return out if out.isdigit() else "315532800"
 
 
 # --- installer and zip -------------------------------------------------------------------------
@@ -451,7 +425,7 @@ def make_zip(onedir: Path, ver: str, out: Path, *, signed: bool = False) -> Path
     done = VAR / "stamps" / f"{out.name}.hash"
     if hash_now and out.is_file() and done.is_file() and done.read_text().strip() == hash_now:
         return out
-    stamp = time.gmtime(max(int(source_date_epoch()), 315532800))[:6]
+    stamp = time.gmtime(max(int(freeze.source_date_epoch()), 315532800))[:6]
     tmp = out.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in sorted(p for p in onedir.rglob("*") if p.is_file()):
