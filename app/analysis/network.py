@@ -8,7 +8,8 @@ Rules (docs/verdicts.md, "Network status"):
 4. Some domestic control answers, no international one does   -> whitelist_only
 5. Some international control answers                         -> online
    (also when the line is slow and the international ones only stayed silent: rule 4 needs
-   more than silence on a slow line)
+   more than silence on a slow line; at least half of the domestic sites that connected
+   falling silent too makes the line slow)
 6. Every control fails at name lookup, a trusted resolver answers by address
                                                               -> online (dns_failure)
    the same without a trusted answer                          -> unknown (dns_failure)
@@ -125,8 +126,26 @@ def _speed(controls: Sequence[Observation]
               or (reached(o) and not o.ok and o.failure != Failure.STALLED)]
     slow_ones = [o for o in judged if evidence(o).outcome == Outcome.SLOW]
     slow = bool(judged) and len(slow_ones) / len(judged) >= thresholds.NETWORK_SLOW_SHARE
+    queued = _silent_after_connecting([o for o in controls if o.role == Role.CONTROL_DOMESTIC])
+    if queued:
+        slow, slow_ones = True, [*slow_ones, *(o for o in queued if o not in slow_ones)]
     control_rates = [r for o in controls if o.ok and (r := throughput_kbits(o)) is not None]
     return slow, slow_ones, _median(control_rates)
+
+
+def _silent_after_connecting(domestic: Sequence[Observation]) -> list[Observation]:
+    """Domestic control sites that connected and then fell silent (in the handshake or the
+    answer), when they are at least half of those that connected.
+
+    An allow-list lets the domestic sites through untouched, so their silence after the
+    connection is a line too full (or too slow) to carry the handshakes in time: the same
+    silence from abroad is then no evidence of an allow-list (CI saw a 256 kbit/s line where
+    one domestic site finished a short read and every other control timed out at TLS).
+    """
+    connected = [o for o in domestic if o.ok or (
+        o.phase in (Phase.TLS, Phase.HTTP) and o.failure == Failure.GENERIC_TIMEOUT)]
+    silent = [o for o in connected if not o.ok]
+    return silent if silent and 2 * len(silent) >= len(connected) else []
 
 
 def _local_status(observations: Sequence[Observation], interfaces: InterfaceSnapshot | None,

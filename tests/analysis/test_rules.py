@@ -6,6 +6,7 @@ import datetime as dt
 
 from app.analysis.diagnose import diagnose
 from app.analysis.model import CauseId, NetworkDetail, NetworkStatus, Verdict
+from app.core.model import Feature, Kind, Observation, Phase, Role
 from tests.analysis.factory import (
     CONNECTED,
     ENTRIES,
@@ -439,6 +440,36 @@ def test_silence_from_abroad_on_a_slow_line_is_not_an_allow_list():
     assert d.network.status == NetworkStatus.ONLINE
     assert "throttled" in causes(d.network)
     assert "whitelist_only" not in causes(d.network)
+
+
+def test_a_line_too_full_for_any_handshake_is_not_an_allow_list():
+    """The lab's 256 kbit/s line, as CI saw it: one domestic site finished a short read, the
+    other domestic one and every international one connected and then fell silent in the
+    handshake queue. Silence on both sides is a full line, not "only domestic sites"."""
+    obs = [ok(i, bytes_received=4096) if i == "ctl-vk"
+           else fail(i, "generic_timeout_error", "tls", timings_ms={"dns": 50.0, "tcp": 200.0})
+           if r.value.startswith("control") else ok(i)
+           for i, _s, _f, _k, r in ENTRIES]
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "whitelist_only" not in causes(d.network)
+    assert "throttled" in causes(d.network)
+
+
+def test_one_silent_domestic_site_does_not_hide_an_allow_list():
+    """An allow-list where one domestic site also failed to answer: the other domestic sites
+    work, so the international silence is still the allow-list's."""
+    domestic_ok = {"ctl-ya"}
+    extra = [Observation("ctl-gos", "Gosuslugi", Feature.NETWORK, Kind.HTTPS,
+                         Role.CONTROL_DOMESTIC, "ctl-gos.test:443", True, None, Phase.HTTP, 80,
+                         bytes_received=4096, status_code=200,
+                         timings_ms={"tcp": 20.0, "tls": 40.0, "ttfb": 60.0, "body": 1.0})]
+    obs = [ok(i) if i in domestic_ok
+           else fail(i, "generic_timeout_error", "tls") if r.value.startswith("control")
+           else ok(i) if s in ("Yandex Maps",) else fail(i, "generic_timeout_error", "tls")
+           for i, s, _f, _k, r in ENTRIES]
+    d = diagnose(obs + extra, catalog(), CONNECTED, date=TODAY)
+    assert d.network.status == NetworkStatus.WHITELIST_ONLY
 
 
 # ------------------------------------------------ a broken resolver (docs/verdicts.md, rule 6)
