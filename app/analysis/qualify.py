@@ -93,7 +93,9 @@ def run_tags(observations: Sequence[Observation]) -> frozenset[str]:
     doh = [o for o in observations if o.kind == Kind.DOH]
     answered = any(o.ok for o in doh) or any(o.trusted_addresses for o in observations)
     asked_back = any(o.trusted_addresses is not None for o in observations)
-    doh_failed = any(evidence(o).outcome == Outcome.FAILED for o in doh)
+    # Asked and not answered: a failure, or silence after connecting (which evidence()
+    # calls "slow" for a transfer, but a resolver that never answers is no answer).
+    doh_failed = any(not o.ok and evidence(o).outcome != Outcome.NO_EVIDENCE for o in doh)
     if answered:
         tags.add("trusted_answered")
     elif doh_failed and not asked_back:
