@@ -25,6 +25,7 @@ from typing import NamedTuple
 from app.analysis import thresholds
 from app.analysis.evidence import Outcome, evidence, reached, throughput_kbits
 from app.analysis.model import Cause, CauseId, NetworkDetail, NetworkResult, NetworkStatus
+from app.analysis.speed import Yardstick, yardstick
 from app.core import failures
 from app.core.failures import Failure
 from app.core.model import DnsFlag, Observation, Phase, Role
@@ -42,7 +43,8 @@ class NetworkFacts:
 
     result: NetworkResult
     slow: bool  # most transfers were slow: silence is weak evidence of a block
-    control_kbits: float | None  # median control throughput, when measurable
+    # The control sites' speed, the yardstick for one service slowed down (speed.py)
+    yardstick: Yardstick
     # The system resolver fails for every control site while a trusted resolver (by IP)
     # answers: a broken resolver, not censorship (docs/verdicts.md, rule 6).
     dns_broken: bool = False
@@ -50,14 +52,6 @@ class NetworkFacts:
 
 def _ids(observations: Sequence[Observation]) -> tuple[str, ...]:
     return tuple(o.check_id for o in observations)
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 class _Status(NamedTuple):
@@ -73,7 +67,7 @@ def analyze_network(
     international = [o for o in observations if o.role == Role.CONTROL_INTERNATIONAL]
     captive = [o for o in observations if o.role == Role.CAPTIVE_PORTAL]
     controls = domestic + international
-    slow, slow_ones, control_kbits = _speed(controls)
+    slow, slow_ones = _speed(controls)
     resolvers = [o for o in observations if o.role == Role.RESOLVER]
     found = (_local_status(observations, interfaces, captive, controls)
              or _reach_status(domestic, international, slow, resolvers))
@@ -84,7 +78,7 @@ def analyze_network(
     dns_broken = found.status == NetworkStatus.ONLINE and any(
         c.id == CauseId.DNS_FAILURE for c in found.causes)
     return NetworkFacts(NetworkResult(found.status, tuple(causes), found.detail), slow,
-                        control_kbits, dns_broken)
+                        yardstick(controls), dns_broken)
 
 
 def _side_causes(observations: Sequence[Observation], interfaces: InterfaceSnapshot | None
@@ -112,9 +106,8 @@ def _side_causes(observations: Sequence[Observation], interfaces: InterfaceSnaps
 _TRUSTED_ROLES = frozenset({Role.RESOLVER, Role.CONTROL_DOMESTIC, Role.CONTROL_INTERNATIONAL})
 
 
-def _speed(controls: Sequence[Observation]
-           ) -> tuple[bool, list[Observation], float | None]:
-    """(the line is slow, the slow transfers, the median control throughput).
+def _speed(controls: Sequence[Observation]) -> tuple[bool, list[Observation]]:
+    """(the line is slow, the slow transfers).
 
     Transfers we can judge for speed: finished big ones, and ones still trickling at the end.
     Only the control sites speak for the network as a whole: a service slowed on purpose must
@@ -129,8 +122,7 @@ def _speed(controls: Sequence[Observation]
     queued = _silent_after_connecting([o for o in controls if o.role == Role.CONTROL_DOMESTIC])
     if queued:
         slow, slow_ones = True, [*slow_ones, *(o for o in queued if o not in slow_ones)]
-    control_rates = [r for o in controls if o.ok and (r := throughput_kbits(o)) is not None]
-    return slow, slow_ones, _median(control_rates)
+    return slow, slow_ones
 
 
 def _silent_after_connecting(domestic: Sequence[Observation]) -> list[Observation]:

@@ -12,9 +12,15 @@ SLOW_MIN_BYTES = 32 * 1024
 SLOW_TTFB_MS = 4000.0
 # The network as a whole is "throttled" when at least this share of judged transfers is slow.
 NETWORK_SLOW_SHARE = 0.5
-# A service is slowed down on its own when its median throughput is this many times lower than
-# the controls' median while the controls are not slow themselves.
-SERVICE_SLOWER_FACTOR = 4.0
-# ... and only when it is also below this absolute rate: comparing a 13 ms body with a 0.1 ms
-# one on a fast LAN says nothing about throttling.
+# One service slowed down on its own (app/analysis/speed.py): its best read is this many
+# times slower than the same run's control sites, while the line as a whole is not slow.
+SERVICE_SLOWER_FACTOR = 10.0
+# Reads that can show a service's speed: a 16 KiB body takes ~2 s at 64 kbit/s and a few
+# milliseconds on a working line (the catalog gives each messenger and map service one).
+SPEED_MIN_BYTES = 16 * 1024
+# ... and only when it is also slow in absolute terms: ten times slower than a gigabit lab
+# link (a 13 ms body against a 0.1 ms one) is still fast.
 SERVICE_SLOW_FLOOR_KBITS = 2000.0
+# A first byte this late is slow whatever the controls did (with SERVICE_SLOWER_FACTOR times
+# the controls' median): a distant server answers in a few hundred milliseconds.
+SERVICE_SLOW_TTFB_MS = 1500.0

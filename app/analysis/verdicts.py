@@ -5,6 +5,8 @@ Rules (docs/verdicts.md, "Services and features"):
 - no endpoint gave evidence                        -> unknown
 - every endpoint worked and none was slow          -> works
 - every endpoint reached, some slow                -> degraded (throttled)
+- its best big read 10x slower than the controls'  -> degraded (throttled), never blocked;
+  its silences then count as slowness, not as a block (app/analysis/speed.py)
 - some worked, some failed                         -> degraded, naming the causes (partial block)
 - none worked, failures telling, network works     -> blocked
 - none worked, but the failures are silence on a very slow network -> degraded (throttled)
@@ -19,8 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from app.analysis import thresholds
-from app.analysis.evidence import Evidence, Outcome, evidence, throughput_kbits
+from app.analysis.evidence import Evidence, Outcome, evidence
 from app.analysis.model import (
     Cause,
     CauseId,
@@ -30,6 +31,7 @@ from app.analysis.model import (
     Verdict,
 )
 from app.analysis.network import BROKEN_RESOLVER_FAILURES, NetworkFacts
+from app.analysis.speed import slowed_reads
 from app.core.model import Observation, Phase
 
 # When several causes are seen, the most telling first.
@@ -75,12 +77,16 @@ def service_verdict(
     intercepted = [e for e in failed
                    if e.cause in (CauseId.TLS_INTERCEPTION, CauseId.UNEXPECTED_CONTENT)]
 
-    # Silence on a very slow network is not evidence of a block.
-    weak = [e for e in failed if e.timeout and net.slow]
+    # A service ten times slower than the controls (app/analysis/speed.py), on a line that
+    # is not slow itself: slowed down on purpose.
+    slowed = () if net.slow else slowed_reads(observations, net.yardstick)
+    # Silence on a very slow network, or from a service shown to be slowed down, is not
+    # evidence of a block: the handshake may still have been in the queue.
+    weak = [e for e in failed if e.timeout and (net.slow or slowed)]
     strong = [e for e in failed if e not in weak]
     pairs: list[tuple[CauseId, str]] = [(_cause(e, status), e.check_id) for e in strong]
     pairs += [(CauseId.THROTTLED, e.check_id) for e in weak + slow]
-    pairs += _slower_than_controls(observations, net)
+    pairs += [(CauseId.THROTTLED, cid) for cid in slowed]
     causes = merge_causes(pairs, service)
 
     if not failed:
@@ -125,18 +131,6 @@ def _cause(e: Evidence, status: NetworkStatus) -> CauseId:
     ):
         return CauseId.WHITELIST_ONLY
     return e.cause or CauseId.CONNECTION_FAILURES
-
-
-def _slower_than_controls(observations: Sequence[Observation], net: NetworkFacts
-                          ) -> list[tuple[CauseId, str]]:
-    """A service much slower than the controls, on a network that is not slow itself."""
-    if net.slow or net.control_kbits is None:
-        return []
-    rates = [(o.check_id, r) for o in observations if o.ok
-             and (r := throughput_kbits(o)) is not None]
-    limit = min(net.control_kbits / thresholds.SERVICE_SLOWER_FACTOR,
-                thresholds.SERVICE_SLOW_FLOOR_KBITS)
-    return [(CauseId.THROTTLED, cid) for cid, r in rates if r < limit]
 
 
 # A feature that is set up through another feature's servers (docs/verdicts.md, "Signalling"):

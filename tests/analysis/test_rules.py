@@ -265,6 +265,69 @@ def test_one_service_much_slower_than_controls_is_throttled():
     assert "throttled" not in causes(d.network)
 
 
+def _read(check_id, size, body_ms, ttfb_ms=40.0):
+    return ok(check_id, bytes_received=size,
+              timings_ms={"dns": 5, "tcp": 20, "tls": 30, "ttfb": ttfb_ms, "body": body_ms})
+
+
+def _service_causes(feature, service):
+    return {c.id.value for c in feature.causes if service in c.services}
+
+
+def test_telegram_ten_times_slower_than_the_controls_is_slowed_down_not_blocked():
+    """The lab's 64 kbit/s Telegram: 16 KiB in 2 s while the controls move 64 KiB in 50 ms."""
+    d = run(healthy(tg_web=_read("tg-web", 16384, 2000.0)))
+    msgs = d.feature("messages")
+    assert msgs.service("Telegram").verdict == Verdict.DEGRADED
+    assert _service_causes(msgs, "Telegram") == {"throttled"}
+    assert msgs.service("WhatsApp").verdict == Verdict.WORKS
+    assert "throttled" not in causes(d.network)  # the line is fine: only Telegram is slow
+    assert d.feature("maps").verdict == Verdict.WORKS
+
+
+def test_a_service_a_few_times_slower_than_the_controls_is_not_singled_out():
+    d = run(healthy(tg_web=_read("tg-web", 16384, 40.0)))  # 3.3 Mbit/s against 10 Mbit/s
+    assert d.feature("messages").service("Telegram").verdict == Verdict.WORKS
+
+
+def test_a_read_too_small_to_show_speed_says_nothing_about_it():
+    d = run(healthy(tg_web=_read("tg-web", 4096, 500.0)))
+    assert d.feature("messages").service("Telegram").verdict == Verdict.WORKS
+
+
+def test_a_service_whose_first_byte_waits_seconds_is_slowed_down():
+    d = run(healthy(tg_web=_read("tg-web", 4096, 1.0, ttfb_ms=3000.0)))
+    assert _service_causes(d.feature("messages"), "Telegram") == {"throttled"}
+    assert d.feature("messages").service("Telegram").verdict == Verdict.DEGRADED
+
+
+def test_silence_from_a_slowed_down_service_is_slowness_not_a_block():
+    """Shaped to 64 kbit/s, a connection's handshake can wait out its timeout in the queue:
+    once the service is shown to be slowed down, that silence is no block."""
+    d = run(healthy(tg_web=_read("tg-web", 16384, 2000.0),
+                    tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp")))
+    msgs = d.feature("messages")
+    assert msgs.service("Telegram").verdict == Verdict.DEGRADED
+    assert _service_causes(msgs, "Telegram") == {"throttled"}
+
+
+def test_silence_from_a_service_that_is_fast_stays_a_block():
+    d = run(healthy(tg_web=fail("tg-web", "generic_timeout_error", "tls"),
+                    tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp")))
+    assert d.feature("messages").service("Telegram").verdict == Verdict.BLOCKED
+
+
+def test_on_a_slow_line_no_service_is_singled_out_as_slowed_down():
+    """Everything at a crawl: the line is throttled, and a slow Telegram read is the line's."""
+    crawl = {i.replace("-", "_"): _read(i, 65536, 4000.0) for i, _s, _f, k, r in ENTRIES
+             if k.value == "https" and r.value.startswith("control")}
+    d = run(healthy(**crawl, tg_web=_read("tg-web", 16384, 4000.0)))
+    assert "throttled" in causes(d.network)
+    msgs = d.feature("messages")
+    assert "throttled" not in _service_causes(msgs, "Telegram")
+    assert msgs.service("Telegram").verdict == Verdict.WORKS
+
+
 def test_all_udp_silent_blocks_calls_messages_still_work():
     obs = healthy(**{i.replace("-", "_"): fail(i, "generic_timeout_error", "udp")
                      for i in ("wa-relay", "tg-relay", "signal-relay", "stun-google", "stun-cf")})

@@ -137,6 +137,9 @@ def verdict_problems(report: Mapping[str, Any], expect: Mapping[str, str]) -> li
         if key == "no_causes":  # none of these causes anywhere ("a|b")
             problems += _unwanted_causes(network, features, wanted)
             continue
+        if key == "network.no_causes":  # none of these among the network's own causes
+            problems += _unwanted_causes(network, {}, wanted)
+            continue
         if key == "network":
             actual: Any = network.get("status")
         elif key == "causes":
@@ -144,10 +147,14 @@ def verdict_problems(report: Mapping[str, Any], expect: Mapping[str, str]) -> li
             for feature in features.values():
                 everywhere += _cause_ids(feature.get("causes"))
             actual = everywhere
-        elif key.endswith(".causes"):
+        elif key.endswith(".causes") and "/" not in key:
             owner = key.removesuffix(".causes")
             source = network if owner == "network" else features.get(owner, {})
             actual = _cause_ids(source.get("causes"))
+        elif "/" in key and key.endswith(".causes"):  # causes that name this service
+            feature, service = key.removesuffix(".causes").split("/", 1)
+            actual = [c.get("id", "") for c in features.get(feature, {}).get("causes") or []
+                      if isinstance(c, dict) and service in c.get("services", [])]
         elif "/" in key:
             feature, service = key.split("/", 1)
             actual = features.get(feature, {}).get("services", {}).get(service)

@@ -111,6 +111,44 @@ def throttle(rate: str = "256kbit") -> Profile:
     ))
 
 
+def throttle_service(rate: str, *addresses: str) -> Profile:
+    """Only traffic to and from ``addresses`` slowed to ``rate``, both ways; everything else
+    at full speed (how Russia slows one service: Telegram from 2026-02-10, WhatsApp in
+    December 2025). An htb shaper with a queue, not a policer: the handshake gets through,
+    slowly, as it does under the real slowdown.
+
+    Each direction gets an htb root whose default class is unshaped and one class at
+    ``rate``, chosen by ``u32`` address filters; each class has its own fifo queue (an htb
+    class without one drops too eagerly on these veths). The shaped queue holds about one
+    second of traffic, like a provider's shaper: a longer one (these kernels have no
+    per-flow fair queueing) would keep a new connection's handshake waiting behind the
+    bodies of earlier ones for tens of seconds, which no real slowdown does.
+    """
+    queue = max(_bytes_per_second(rate), 3000)
+    commands: list[str] = []
+    for dev, field_ in ((TO_CLIENT, "src"), (TO_WORLD, "dst")):
+        commands += [
+            f"tc qdisc add dev {dev} root handle 1: htb default 10",
+            f"tc class add dev {dev} parent 1: classid 1:10 htb rate 10gbit",
+            f"tc class add dev {dev} parent 1: classid 1:20 htb rate {rate} ceil {rate} "
+            "burst 4k cburst 4k",
+            f"tc qdisc add dev {dev} parent 1:10 handle 10: pfifo limit 1000",
+            f"tc qdisc add dev {dev} parent 1:20 handle 20: bfifo limit {queue}",
+            *(f"tc filter add dev {dev} parent 1: protocol ip prio 1 u32 "
+              f"match ip {field_} {address}/32 flowid 1:20" for address in addresses),
+        ]
+    return Profile("throttle_service", tuple(commands))
+
+
+def _bytes_per_second(rate: str) -> int:
+    """ "64kbit" -> 8000, "2mbit" -> 250000 (tc's decimal units)."""
+    units = {"kbit": 1000, "mbit": 1000_000, "gbit": 1000_000_000, "bit": 1}
+    for unit, scale in units.items():
+        if rate.endswith(unit):
+            return int(float(rate.removesuffix(unit)) * scale / 8)
+    raise ValueError(f"rate {rate!r}: use kbit, mbit or gbit")
+
+
 def whitelist(*allowed: str) -> Profile:
     """Only the listed networks answer (mobile "whitelist mode"); everything else vanishes."""
     return Profile("whitelist", (

@@ -100,6 +100,54 @@ SCENARIOS = [
         observe={"kind=stun": "ok", "kind=dns": "ok"},
         catalog={"timeout_s": 6.0, "deadline_s": 40.0},  # the shipped catalog's own timing
     ),
+    # One service slowed down, everything else at full speed (issue 17 part 7): that service
+    # "works with problems" (throttled), never blocked, and nothing else is blamed. Several
+    # services and rates; the shaper is htb with a queue, as in tests/lab/profiles.py.
+    Scenario(
+        "telegram_slowed_64kbit",
+        lambda plan: p.throttle_service("64kbit", *plan.ips_of("Telegram")),
+        expect={"network": "online", "network.no_causes": "throttled",
+                "messages/Telegram": "degraded", "messages/Telegram.causes": "throttled",
+                "messages/WhatsApp": "works", "messages/Signal": "works", "maps": "works"},
+        observe={"id=ctl-intl-wikipedia": "ok", "id=wa-web-https": "ok"},
+        catalog={"timeout_s": 6.0, "deadline_s": 40.0},  # the shipped catalog's own timing
+    ),
+    Scenario(
+        "whatsapp_slowed_128kbit",
+        lambda plan: p.throttle_service("128kbit", *plan.ips_of("WhatsApp")),
+        expect={"network": "online", "network.no_causes": "throttled",
+                "messages/WhatsApp": "degraded", "messages/WhatsApp.causes": "throttled",
+                "messages/Telegram": "works", "maps": "works"},
+        observe={"id=ctl-ru-yandex": "ok", "id=tg-web-https": "ok"},
+        catalog={"timeout_s": 6.0, "deadline_s": 40.0},  # the shipped catalog's own timing
+    ),
+    Scenario(
+        "google_maps_slowed_96kbit",
+        lambda plan: p.throttle_service("96kbit", *plan.ips_of("Google Maps")),
+        expect={"network": "online", "network.no_causes": "throttled",
+                "maps/Google Maps": "degraded", "maps/Google Maps.causes": "throttled",
+                "maps/Yandex Maps": "works", "maps/OpenStreetMap": "works",
+                "messages": "works"},
+        observe={"id=maps-yandex-tile": "ok"},
+        catalog={"timeout_s": 6.0, "deadline_s": 40.0},  # the shipped catalog's own timing
+    ),
+    Scenario(
+        "signal_slowed_200kbit",
+        lambda plan: p.throttle_service("200kbit", *plan.ips_of("Signal")),
+        expect={"network": "online", "network.no_causes": "throttled",
+                "messages/Signal": "degraded", "messages/Signal.causes": "throttled",
+                "messages/WhatsApp": "works", "messages/Telegram": "works", "maps": "works"},
+        observe={"id=signal-updates-https": "ok"},
+        catalog={"timeout_s": 6.0, "deadline_s": 40.0},  # the shipped catalog's own timing
+    ),
+    # A whole line at 4 Mbit/s: slower than the lab, not slow, and the same for everyone:
+    # no service may be singled out as slowed down.
+    Scenario(
+        "line_at_4mbit_singles_out_nobody", lambda plan: p.throttle("4mbit"),
+        expect={"network": "online", "messages": "works", "maps": "works",
+                "no_causes": "throttled"},
+        observe={"kind=https": "ok"},
+    ),
     Scenario(
         "tls_interception", lambda plan: p.intercept(*_all_tls_servers(plan)),
         expect={"messages": "!works", "maps": "!works", "causes": "tls_interception"},
