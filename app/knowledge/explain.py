@@ -137,10 +137,18 @@ def explain_network(result: NetworkResult, tr: Translator) -> Explanation:
 
 def service_line(service: ServiceResult, feature: str, tr: Translator) -> str:
     """E.g. "Calls in WhatsApp are being blocked on this network." """
-    return tr.format(
-        keys.service_line(feature, Verdict(service.verdict)),
-        service=service_name(service.service, tr),
-    )
+    key = (keys.slowed_line(feature) if slowed_down(service, feature)
+           else keys.service_line(feature, Verdict(service.verdict)))
+    return tr.format(key, service=service_name(service.service, tr))
+
+
+def slowed_down(service: ServiceResult, feature: str) -> bool:
+    """The service works with problems only because it is slow while the control sites of
+    the same run are fast: slowed down on its own (docs/verdicts.md), said in its own words."""
+    return (feature in keys.SLOWED_FEATURES and service.verdict == Verdict.DEGRADED
+            and bool(service.causes)
+            and all(c.id == CauseId.THROTTLED and "controls_fast" in c.evidence
+                    and "control" not in c.evidence for c in service.causes))
 
 
 def _lead(result: FeatureResult, diagnosis: Diagnosis, tr: Translator
@@ -162,16 +170,17 @@ def _lead(result: FeatureResult, diagnosis: Diagnosis, tr: Translator
     # and Telegram are blocked" while Signal works), not when all share it.
     name_them = bool(affected) and (
         headline_verdict != verdict or len(affected) < len(result.services))
+    slowed = bool(affected) and all(slowed_down(s, feature) for s in affected)
     if affected:
-        headline = tr.format(
-            keys.feature_text(feature, headline_verdict, "headline_services"),
-            services=join_services((s.service for s in affected), tr),
-        )
+        key = (keys.slowed_text(feature, "headline_services") if slowed
+               else keys.feature_text(feature, headline_verdict, "headline_services"))
+        headline = tr.format(key, services=join_services((s.service for s in affected), tr))
     else:
         headline = tr.gettext(keys.feature_text(feature, verdict, "headline"))
-    if name_them:
-        title = tr.format(keys.feature_title(feature, headline_verdict, services=True),
-                          services=join_services((s.service for s in affected), tr))
+    if name_them or slowed:
+        key = (keys.slowed_text(feature, "title_services") if slowed
+               else keys.feature_title(feature, headline_verdict, services=True))
+        title = tr.format(key, services=join_services((s.service for s in affected), tr))
     else:
         title = tr.gettext(keys.feature_title(feature, headline_verdict))
     if (feature == "calls" and verdict in MEASURED_PROBLEM

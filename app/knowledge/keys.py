@@ -152,6 +152,21 @@ def service_line(feature: str, verdict: Verdict) -> str:
     return f"service.{feature}.{verdict.value}"
 
 
+# Features with their own words for a service slowed down on its own (docs/verdicts.md,
+# "One service slowed down"): "Messages in Telegram are slowed down on this network…".
+# Calls have none: a call's speed is judged by the call tests, not by reads.
+SLOWED_FEATURES = ("messages", "maps")
+
+
+def slowed_line(feature: str) -> str:
+    return f"service.{feature}.slowed"
+
+
+def slowed_text(feature: str, part: str) -> str:
+    """part: headline_services | title_services."""
+    return f"feature.{feature}.slowed.{part}"
+
+
 def cause_text(cause: CauseId, part: str, variant: str = "") -> str:
     """part: headline | body | details. Without ``variant``: the neutral sentence, which
     claims nothing a run may contradict (used when the evidence is not known, e.g. a decoded
@@ -337,6 +352,9 @@ def all_keys() -> list[str]:
         for verdict in (Verdict.BLOCKED, Verdict.DEGRADED):
             keys.append(feature_text(feature, verdict, "headline_services"))
             keys.append(feature_title(feature, verdict, services=True))
+    for feature in SLOWED_FEATURES:
+        keys += [slowed_line(feature), slowed_text(feature, "headline_services"),
+                 slowed_text(feature, "title_services")]
         keys += [feature_title(feature, v) for v in Verdict]
     keys += [status_label(v) for v in Verdict]
     keys += [network_line(s) for s in NETWORK_LINE_STATUSES]

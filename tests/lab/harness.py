@@ -140,32 +140,36 @@ def verdict_problems(report: Mapping[str, Any], expect: Mapping[str, str]) -> li
         if key == "network.no_causes":  # none of these among the network's own causes
             problems += _unwanted_causes(network, {}, wanted)
             continue
-        if key == "network":
-            actual: Any = network.get("status")
-        elif key == "causes":
-            everywhere = _cause_ids(network.get("causes"))
-            for feature in features.values():
-                everywhere += _cause_ids(feature.get("causes"))
-            actual = everywhere
-        elif key.endswith(".causes") and "/" not in key:
-            owner = key.removesuffix(".causes")
-            source = network if owner == "network" else features.get(owner, {})
-            actual = _cause_ids(source.get("causes"))
-        elif "/" in key and key.endswith(".causes"):  # causes that name this service
-            feature, service = key.removesuffix(".causes").split("/", 1)
-            actual = [c.get("id", "") for c in features.get(feature, {}).get("causes") or []
-                      if isinstance(c, dict) and service in c.get("services", [])]
-        elif "/" in key:
-            feature, service = key.split("/", 1)
-            actual = features.get(feature, {}).get("services", {}).get(service)
-        else:
-            actual = features.get(key, {}).get("verdict")
+        actual = _actual(key, network, features)
         if isinstance(actual, list):
             if not any(_matches(cause, wanted) for cause in actual):
                 problems.append(f"{key}: wanted a cause {wanted!r}, got {actual}")
         elif not _matches(actual, wanted):
             problems.append(f"{key}: wanted {wanted!r}, got {actual!r}")
     return problems
+
+
+def _actual(key: str, network: Mapping[str, Any], features: Mapping[str, Any]) -> Any:
+    """What the report says for one ``expect`` key: a verdict, or a list of cause ids."""
+    if key == "network":
+        return network.get("status")
+    if key == "causes":
+        everywhere = _cause_ids(network.get("causes"))
+        for feature in features.values():
+            everywhere += _cause_ids(feature.get("causes"))
+        return everywhere
+    if key.endswith(".causes") and "/" in key:  # causes that name this service
+        feature, service = key.removesuffix(".causes").split("/", 1)
+        return [c.get("id", "") for c in features.get(feature, {}).get("causes") or []
+                if isinstance(c, dict) and service in c.get("services", [])]
+    if key.endswith(".causes"):
+        owner = key.removesuffix(".causes")
+        source = network if owner == "network" else features.get(owner, {})
+        return _cause_ids(source.get("causes"))
+    if "/" in key:
+        feature, service = key.split("/", 1)
+        return features.get(feature, {}).get("services", {}).get(service)
+    return features.get(key, {}).get("verdict")
 
 
 def _unwanted_causes(network: Mapping[str, Any], features: Mapping[str, Any], wanted: str
