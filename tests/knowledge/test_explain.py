@@ -339,3 +339,44 @@ def test_service_names_come_from_the_translations() -> None:
     assert service_name("Yandex", ru) == "Яндекс"  # the site, not the maps
     assert service_name("2GIS", ru) == "2ГИС" and service_name("2GIS", en) == "2GIS"
     assert service_name("Telegram", ru) == "Telegram"  # no own name: as the catalog writes it
+
+
+# ------------------------------------------------ one service slowed down (issue 17 part 7)
+def _run_with(tg_web):
+    from app.analysis.diagnose import diagnose
+    from tests.analysis.factory import CONNECTED, catalog, healthy
+
+    return diagnose(healthy(tg_web=tg_web), catalog(), CONNECTED, date=dt.date(2026, 11, 23))
+
+
+def _slow_tg_web():
+    from tests.analysis.factory import ok
+
+    return ok("tg-web", bytes_received=16384,
+              timings_ms={"dns": 5, "tcp": 20, "tls": 30, "ttfb": 40, "body": 2000.0})
+
+
+@pytest.mark.parametrize(("lang", "said", "not_said"), [
+    ("ru", "Сообщения в Telegram в этой сети идут медленно", "с перебоями"),
+    ("en", "Messages in Telegram are slowed down on this network", "with problems"),
+])
+def test_a_service_slowed_down_on_its_own_is_said_so(lang: str, said: str, not_said: str
+                                                     ) -> None:
+    d = _run_with(_slow_tg_web())
+    e = explain_feature(d.feature("messages"), d, translator(lang))
+    assert e.headline.startswith(said)
+    assert not_said not in e.headline and not_said not in e.title
+    line = e.service_lines[[s.service for s in d.feature("messages").services].index("Telegram")]
+    assert line.startswith(said)
+
+
+def test_a_service_with_a_failure_besides_slowness_keeps_the_plain_words() -> None:
+    """Slow and partly reset: "slowed down" would hide the block."""
+    from app.analysis.diagnose import diagnose
+    from tests.analysis.factory import CONNECTED, catalog, fail, healthy
+
+    obs = healthy(tg_web=_slow_tg_web(), tg_dc1=fail("tg-dc1", "connection_reset", "tcp"))
+    d = diagnose(obs, catalog(), CONNECTED, date=dt.date(2026, 11, 23))
+    e = explain_feature(d.feature("messages"), d, translator("ru"))
+    assert "идут медленно" not in e.headline
+    assert "с перебоями" in e.headline
