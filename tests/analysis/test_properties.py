@@ -186,3 +186,49 @@ def test_calls_never_work_while_their_signalling_is_blocked(obs):
         path = messages.service(s.service)
         if path is not None and path.verdict == Verdict.BLOCKED:
             assert s.verdict == Verdict.BLOCKED, (s, path)
+
+
+SLOWABLE = ("WhatsApp", "Telegram", "Google Maps", "Yandex Maps")
+
+
+@st.composite
+def one_service_slowed(draw: st.DrawFn) -> tuple[str, list[Observation]]:
+    """Everything fast except one service's messages or maps: every read of it crawls
+    (16-64 KiB at 4-64 kbit/s), and its other checks either work or wait out their time."""
+    slowed = draw(st.sampled_from(SLOWABLE))
+    obs = []
+    for check_id, service, feature, kind, _role in ENTRIES:
+        if service != slowed or feature.value == "calls":
+            obs.append(ok(check_id))
+        elif kind.value == "https":
+            size = draw(st.sampled_from([16384, 32768, 65536]))
+            kbits = draw(st.sampled_from([4, 16, 64]))
+            obs.append(ok(check_id, bytes_received=size,
+                          timings_ms={"dns": 5, "tcp": 20, "tls": 30, "ttfb": 40,
+                                      "body": size * 8 / kbits}))
+        elif draw(st.booleans()):
+            obs.append(ok(check_id))
+        else:
+            obs.append(fail(check_id, "generic_timeout_error",
+                            draw(st.sampled_from(["tcp", "tls"])) if kind.value != "dns"
+                            else "dns"))
+    return slowed, obs
+
+
+@settings(max_examples=200, deadline=None)
+@given(one_service_slowed())
+def test_one_service_slowed_down_is_never_blocked_and_blames_nobody_else(case):
+    """A service ten times slower than the fast controls "works with problems" (throttled),
+    never "blocked", whatever its other checks did; the network and every other service keep
+    their verdicts."""
+    slowed, obs = case
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE
+    assert "throttled" not in {c.id for c in d.network.causes}
+    for feature in d.features:
+        for s in feature.services:
+            if s.service == slowed and feature.feature != "calls":
+                assert s.verdict == Verdict.DEGRADED, s
+                assert "throttled" in {c.id for c in s.causes}, s
+            elif s.service != slowed:
+                assert s.verdict == Verdict.WORKS, (feature.feature, s)
