@@ -109,9 +109,13 @@ def _matching_restriction(catalog: Catalog, feature: str, result: ServiceResult,
     if result.verdict not in (Verdict.BLOCKED, Verdict.DEGRADED):
         return None
     today = date or dt.date.today()
+    measured = {c.id.value for c in result.causes}
     notes = [
         r for r in catalog.restrictions
         if r.feature == feature and result.service in r.services
         and (not catalog.country or r.country == catalog.country) and r.announced <= today
+        # a note about one kind of problem (a slowdown, names removed from DNS) stands only
+        # beside that problem
+        and (not r.causes or measured & set(r.causes))
     ]
     return max(notes, key=lambda r: r.announced) if notes else None

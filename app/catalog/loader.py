@@ -41,7 +41,9 @@ MAX_UPDATE_URLS = 8
 MAX_CATALOG_BYTES = 256 * 1024
 MAX_LINE_CHARS = 1024
 MAX_CHECKS = 1000
-_RESTRICTION_KEYS = {"id", "country", "announced", "feature", "services", "source", "summary"}
+_RESTRICTION_KEYS = {"id", "country", "announced", "feature", "services", "source", "summary",
+                     "causes"}
+_CAUSE_NAME = re.compile(r"^[a-z][a-z_]{0,39}$")
 _Name = TypeVar("_Name", Feature, Kind, Role)
 
 
@@ -499,6 +501,11 @@ def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:
     except ValueError:
         raise CatalogError(path, f"unknown feature {raw['feature']!r}", entry) from None
     services = tuple(_list_of_str(path, raw.get("services", []), entry, "services"))
+    causes = tuple(_list_of_str(path, raw.get("causes", []), entry, "causes"))
+    for cause in causes:
+        if not _CAUSE_NAME.match(cause):
+            raise CatalogError(path, f"'causes' must list cause ids like \"throttled\", "
+                               f"got {_shown(cause)!r}", entry)
     return Restriction(
         id=raw["id"],
         country=raw["country"],
@@ -507,6 +514,7 @@ def _parse_restriction(path: Path, raw: Any, index: int) -> Restriction:
         services=services,
         source=raw["source"],
         summary=str(raw.get("summary", "")),
+        causes=causes,
     )
 
 

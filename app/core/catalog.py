@@ -26,6 +26,10 @@ class Restriction:
     services: tuple[str, ...]
     source: str
     summary: str = ""
+    # Cause ids (app/analysis/model.CauseId) the announcement is about, e.g. ("throttled",)
+    # for a slowdown: the note then stands only beside a measured problem with one of them.
+    # Empty: beside any measured block or problem of the service.
+    causes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

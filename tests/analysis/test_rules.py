@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from app.analysis.diagnose import diagnose
 from app.analysis.model import CauseId, NetworkDetail, NetworkStatus, Verdict
+from app.core.catalog import Restriction
 from app.core.model import Feature, Kind, Observation, Phase, Role
 from tests.analysis.factory import (
     CONNECTED,
@@ -354,6 +356,47 @@ def test_restriction_note_matches_measured_block_only():
     working = run(healthy()).feature("calls").service("WhatsApp")
     assert working.verdict == Verdict.WORKS
     assert working.restriction_id is None
+
+
+def _with_notes(*notes):
+    base = catalog()
+    return replace(base, restrictions=base.restrictions + notes)
+
+
+_SLOWDOWN = Restriction("ru-2026-02-telegram-slowdown", "RU", dt.date(2026, 2, 10),
+                        Feature.MESSAGES, ("Telegram",), "https://example.org/slowdown",
+                        causes=("throttled",))
+_DNS_REMOVAL = Restriction("ru-2026-02-whatsapp-dns", "RU", dt.date(2026, 2, 11),
+                           Feature.MESSAGES, ("WhatsApp",), "https://example.org/dns",
+                           causes=("dns_tampering", "dns_failure"))
+
+
+def test_a_note_about_a_slowdown_stands_beside_a_measured_slowdown_only():
+    slowed = healthy(tg_web=ok("tg-web", bytes_received=16384,
+                               timings_ms={"tcp": 20, "tls": 30, "ttfb": 40, "body": 2000.0}))
+    cat = _with_notes(_SLOWDOWN, _DNS_REMOVAL)
+    d = diagnose(slowed, cat, CONNECTED, date=TODAY)
+    assert d.feature("messages").service("Telegram").restriction_id == _SLOWDOWN.id
+    blocked = healthy(tg_web=fail("tg-web", "connection_reset", "tls"),
+                      tg_dc1=fail("tg-dc1", "generic_timeout_error", "tcp"))
+    d = diagnose(blocked, cat, CONNECTED, date=TODAY)
+    telegram = d.feature("messages").service("Telegram")
+    assert telegram.verdict == Verdict.BLOCKED
+    assert telegram.restriction_id is None  # a block is not the announced slowdown
+
+
+def test_a_note_about_dns_removal_is_not_shown_beside_a_slow_whatsapp():
+    crawl = {"tcp": 20, "tls": 30, "ttfb": 40, "body": 2000.0}
+    slow_wa = healthy(wa_web=ok("wa-web", bytes_received=16384, timings_ms=crawl),
+                      wa_register=ok("wa-register", bytes_received=16384, timings_ms=crawl))
+    d = diagnose(slow_wa, _with_notes(_SLOWDOWN, _DNS_REMOVAL), CONNECTED, date=TODAY)
+    whatsapp = d.feature("messages").service("WhatsApp")
+    assert whatsapp.verdict == Verdict.DEGRADED
+    assert whatsapp.restriction_id is None
+    removed = healthy(wa_dns=fail("wa-dns", "dns_nxdomain_error", "dns",
+                                  trusted_addresses=("203.0.113.7",)))
+    d = diagnose(removed, _with_notes(_SLOWDOWN, _DNS_REMOVAL), CONNECTED, date=TODAY)
+    assert d.feature("messages").service("WhatsApp").restriction_id == _DNS_REMOVAL.id
 
 
 def test_restriction_not_applied_before_its_date():

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
+from app.analysis.model import CauseId
 from app.catalog.loader import CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.core.model import USER_FEATURES, Feature, Kind, Role
@@ -210,6 +211,10 @@ def test_restrictions_are_dated_sourced_and_name_real_services(shipped: Catalog)
         assert note.services
         for service in note.services:
             assert service in shipped.services(note.feature), (note.id, service)
+        for cause in note.causes:  # the loader only checks the spelling; these must exist
+            assert cause in {c.value for c in CauseId}, (note.id, cause)
+    slowdown = next(r for r in shipped.restrictions if r.id == "ru-2026-02-telegram-slowdown")
+    assert slowdown.causes == ("throttled",)
 
 
 def test_only_keeps_the_chosen_feature_and_the_network(shipped: Catalog) -> None:
@@ -311,6 +316,10 @@ BROKEN = [
     pytest.param(HEAD + GOOD + '[[restriction]]\nid = "r1"\ncountry = "RU"\n'
                  'announced = 2025-08-13\nfeature = "calls"\n',
                  "restriction #1", "missing field 'source'", id="restriction-no-source"),
+    pytest.param(HEAD + GOOD + '[[restriction]]\nid = "r1"\ncountry = "RU"\n'
+                 'announced = 2025-08-13\nfeature = "calls"\nsource = "https://x.org/"\n'
+                 'causes = ["Slow Down"]\n',
+                 "restriction #1", "'causes' must list cause ids", id="restriction-bad-cause"),
 ]
 
 
