@@ -41,14 +41,16 @@ def diagnose(
     wanted = [f.value for f in USER_FEATURES if features is None or f.value in features]
     results = []
     unverified = {c.id for c in catalog.checks if c.unverified}
+    speed_only = {c.id for c in catalog.checks if c.speed_only}
 
     def judged_services(feature: str) -> list[ServiceResult]:
         mine = [o for o in observations if o.feature == feature]
         trusted = _trustworthy(mine, unverified)
-        return [service_verdict(service,
-                                [o for o in trusted if o.service == service
-                                 and o.role == Role.SERVICE], net)
-                for service in catalog.services(feature)]
+        own = {service: [o for o in trusted if o.service == service and o.role == Role.SERVICE]
+               for service in catalog.services(feature)}
+        return [service_verdict(service, [o for o in obs if o.check_id not in speed_only], net,
+                                speed=[o for o in obs if o.check_id in speed_only])
+                for service, obs in own.items()]
 
     for feature in wanted:
         mine = [o for o in observations if o.feature == feature]

@@ -61,8 +61,11 @@ def merge_causes(pairs: Iterable[tuple[CauseId, str]], service: str | None = Non
 
 
 def service_verdict(
-    service: str, observations: Sequence[Observation], net: NetworkFacts
+    service: str, observations: Sequence[Observation], net: NetworkFacts,
+    speed: Sequence[Observation] = (),
 ) -> ServiceResult:
+    """``speed``: the service's speed-only reads (catalog ``speed_only``), which count for
+    the slowdown rule and nothing else."""
     status = net.result.status
     if status in (NetworkStatus.OFFLINE, NetworkStatus.CAPTIVE_PORTAL):
         return ServiceResult(service, Verdict.UNAVAILABLE)
@@ -79,7 +82,7 @@ def service_verdict(
 
     # A service ten times slower than the controls (app/analysis/speed.py), on a line that
     # is not slow itself: slowed down on purpose.
-    slowed = () if net.slow else slowed_reads(observations, net.yardstick)
+    slowed = () if net.slow else slowed_reads([*observations, *speed], net.yardstick)
     # Silence on a very slow network, or from a service shown to be slowed down, is not
     # evidence of a block: the handshake may still have been in the queue.
     weak = [e for e in failed if e.timeout and (net.slow or slowed)]

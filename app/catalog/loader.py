@@ -26,7 +26,7 @@ _URL_KINDS = {Kind.HTTPS, Kind.HTTP, Kind.DOH}
 _CHECK_KEYS = {
     "id", "service", "feature", "kind", "host", "ip", "url", "port", "role", "sni", "ca",
     "timeout_s", "max_bytes", "expect_status", "method", "label", "transport", "unverified",
-    "content", "min_size", "max_size",  # docs/catalog.md "Content"
+    "speed_only", "content", "min_size", "max_size",  # docs/catalog.md "Content"
     # calls kinds (docs/catalog.md "Calls")
     "duration_s", "packet_bytes", "rate_pps", "payload", "username", "credential",
 }
@@ -214,6 +214,11 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
     unverified = raw.get("unverified", False)
     if not isinstance(unverified, bool):
         raise CatalogError(path, f"'unverified' must be true or false, got {unverified!r}", entry)
+    speed_only = raw.get("speed_only", False)
+    if not isinstance(speed_only, bool):
+        raise CatalogError(path, f"'speed_only' must be true or false, got {speed_only!r}", entry)
+    if speed_only and (kind not in (Kind.HTTPS, Kind.HTTP) or role != Role.SERVICE):
+        raise CatalogError(path, "'speed_only' is for https/http entries of a service", entry)
     for key in ("service", "sni", "label", "transport"):
         if key in raw and not isinstance(raw[key], str):
             raise CatalogError(path, f"'{key}' must be text", entry)
@@ -236,6 +241,7 @@ def _parse_check(path: Path, raw: Any, index: int, default_timeout: float) -> Ch
         label=raw.get("label", ""),
         transport=raw.get("transport", ""),
         unverified=unverified,
+        speed_only=speed_only,
         **calls,
     )
 

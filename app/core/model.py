@@ -113,6 +113,10 @@ class Check:
     # Its normal behaviour is not confirmed (e.g. whether an app's relay answers a standard
     # STUN request): its failure alone never makes a "blocked" (docs/verdicts.md).
     unverified: bool = False
+    # It shows the service's speed only (a big read from a server the app does not need to
+    # work, e.g. Signal's download server): it never makes the service "work" nor "blocked"
+    # (docs/verdicts.md "One service slowed down").
+    speed_only: bool = False
     # calls kinds (docs/catalog.md "Calls"); 0 / "" means "the kind's default"
     duration_s: float = 0.0  # call_flow / turn_call / echo_call: how long media flows
     packet_bytes: int = 0  # udp / call_flow / call_shapes: UDP payload size

@@ -8,7 +8,8 @@ from dataclasses import replace
 from app.analysis.diagnose import diagnose
 from app.analysis.model import CauseId, NetworkDetail, NetworkStatus, Verdict
 from app.core.catalog import Restriction
-from app.core.model import Feature, Kind, Observation, Phase, Role
+from app.core.failures import Failure
+from app.core.model import Check, Feature, Kind, Observation, Phase, Role
 from tests.analysis.factory import (
     CONNECTED,
     ENTRIES,
@@ -328,6 +329,40 @@ def test_on_a_slow_line_no_service_is_singled_out_as_slowed_down():
     msgs = d.feature("messages")
     assert "throttled" not in _service_causes(msgs, "Telegram")
     assert msgs.service("Telegram").verdict == Verdict.WORKS
+
+
+def _signal(updates_body_ms, chat_ok=True):
+    """Signal's messages: a message server, and its download server as a speed-only read."""
+    base = catalog()
+    extra = (Check(id="signal-chat", service="Signal", feature=Feature.MESSAGES,
+                   kind=Kind.HTTPS, host="signal-chat.test", port=443),
+             Check(id="signal-updates", service="Signal", feature=Feature.MESSAGES,
+                   kind=Kind.HTTPS, host="signal-updates.test", port=443, speed_only=True))
+    cat = replace(base, checks=base.checks + extra)
+
+    def obs(check_id, ok_, **facts):
+        failure, phase = (None, Phase.HTTP) if ok_ else (Failure.CONNECTION_RESET, Phase.TLS)
+        return Observation(check_id, "Signal", Feature.MESSAGES, Kind.HTTPS, Role.SERVICE,
+                           f"{check_id}.test:443", ok_, failure, phase, 100, **facts)
+
+    chat = obs("signal-chat", chat_ok, bytes_received=2048 if chat_ok else 0,
+               timings_ms={"tcp": 20, "tls": 30, "ttfb": 40, "body": 1.0} if chat_ok else {})
+    updates = obs("signal-updates", True, bytes_received=16384,
+                  timings_ms={"tcp": 20, "tls": 30, "ttfb": 40, "body": updates_body_ms})
+    d = diagnose([*healthy(), chat, updates], cat, CONNECTED, date=TODAY)
+    return d.feature("messages").service("Signal")
+
+
+def test_a_speed_only_read_shows_a_slowed_signal():
+    signal = _signal(updates_body_ms=2000.0)
+    assert signal.verdict == Verdict.DEGRADED
+    assert causes(signal) == {"throttled"}
+    assert _signal(updates_body_ms=5.0).verdict == Verdict.WORKS
+
+
+def test_a_speed_only_read_never_makes_a_blocked_service_work():
+    """Signal's message server reset, its download server fine: messaging is blocked."""
+    assert _signal(updates_body_ms=5.0, chat_ok=False).verdict == Verdict.BLOCKED
 
 
 def test_all_udp_silent_blocks_calls_messages_still_work():
