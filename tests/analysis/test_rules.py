@@ -304,6 +304,11 @@ def test_a_service_whose_first_byte_waits_seconds_is_slowed_down():
     assert d.feature("messages").service("Telegram").verdict == Verdict.DEGRADED
 
 
+def test_a_busy_server_answering_in_two_seconds_is_not_called_slowed_down():
+    d = run(healthy(tg_web=_read("tg-web", 4096, 1.0, ttfb_ms=2000.0)))
+    assert d.feature("messages").service("Telegram").verdict == Verdict.WORKS
+
+
 def test_silence_from_a_slowed_down_service_is_slowness_not_a_block():
     """Shaped to 64 kbit/s, a connection's handshake can wait out its timeout in the queue:
     once the service is shown to be slowed down, that silence is no block."""
