@@ -5,7 +5,7 @@ The slowdown hits the service's addresses, not the line, so the only fair yardst
 same run's control sites, measured the same way at the same moment:
 
 - **body throughput**: bytes after the first one, over the time they took, from reads big
-  enough to show it (``thresholds.SPEED_MIN_BYTES``: a 16 KiB body takes ~2 s at 64 kbit/s
+  enough to show it (``thresholds.SPEED_MIN_BYTES``: an 8 KiB body takes ~1 s at 64 kbit/s
   and a few milliseconds on a working line);
 - **time to first byte**: from the request to the first byte of the answer.
 

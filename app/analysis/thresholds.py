@@ -15,9 +15,10 @@ NETWORK_SLOW_SHARE = 0.5
 # One service slowed down on its own (app/analysis/speed.py): its best read is this many
 # times slower than the same run's control sites, while the line as a whole is not slow.
 SERVICE_SLOWER_FACTOR = 10.0
-# Reads that can show a service's speed: a 16 KiB body takes ~2 s at 64 kbit/s and a few
-# milliseconds on a working line (the catalog gives each messenger and map service one).
-SPEED_MIN_BYTES = 16 * 1024
+# Reads that can show a service's speed: an 8 KiB body takes ~1 s at 64 kbit/s and a few
+# milliseconds on a working line (the catalog gives each messenger and tile server one). A
+# bigger read shows it more surely but costs the budget (docs/performance.md: 400 KB a check).
+SPEED_MIN_BYTES = 8 * 1024
 # ... and only when it is also slow in absolute terms: ten times slower than a gigabit lab
 # link (a 13 ms body against a 0.1 ms one) is still fast.
 SERVICE_SLOW_FLOOR_KBITS = 2000.0

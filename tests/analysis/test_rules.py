@@ -293,6 +293,11 @@ def test_a_service_a_few_times_slower_than_the_controls_is_not_singled_out():
     assert d.feature("messages").service("Telegram").verdict == Verdict.WORKS
 
 
+def test_an_8_kib_read_is_enough_to_show_a_slowdown():
+    d = run(healthy(tg_web=_read("tg-web", 8192, 1000.0)))  # 64 kbit/s
+    assert _service_causes(d.feature("messages"), "Telegram") == {"throttled"}
+
+
 def test_a_read_too_small_to_show_speed_says_nothing_about_it():
     d = run(healthy(tg_web=_read("tg-web", 4096, 500.0)))
     assert d.feature("messages").service("Telegram").verdict == Verdict.WORKS
