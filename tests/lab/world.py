@@ -94,6 +94,7 @@ class World:
         self.plan = LabPlan.load(Path(config.plan))
         self.zone = {**self.plan.zone, "portal.lab": self.plan.portal_ip}
         self.tile = make_png(160, 160)
+        self.telegram = set(self.plan.services.get("Telegram", ()))
         self.body = (b"lab " * (config.body_bytes // 4 + 1))[: config.body_bytes]
         self.servers: list[Any] = []
 
@@ -221,7 +222,7 @@ class World:
         if status in (204, 304):
             body = b""
         reason = {200: "OK", 204: "No Content", 206: "Partial Content", 302: "Found",
-                  400: "Bad Request"}.get(status, "X")
+                  400: "Bad Request", 501: "Not Implemented"}.get(status, "X")
         writer.write(
             (f"HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\n"
              f"Content-Length: {len(body)}\r\n{extra}Connection: close\r\n\r\n").encode()
@@ -248,6 +249,10 @@ class World:
                 extra = f"Location: http://{self.plan.portal_ip}/login\r\n"
         elif url.path.startswith("/dns-query"):
             status, ctype, body = self._doh(method, url.query, payload)
+        elif method == "POST" and local_ip in self.telegram:
+            # A Telegram data centre answers OONI's plain-HTTP POST with a short error, not a
+            # web page (OONI saw 404 and 501: ooni/pipeline#125, research/ooni.md).
+            status, body = 501, b""
         elif url.path in self.plan.status_paths:
             status, body = self.plan.status_paths[url.path], b""
         elif "tile" in target or url.path.startswith("/vt") or url.path.endswith(".png"):
