@@ -9,7 +9,8 @@ captures every frame on the router's ``cli0`` (an AF_PACKET socket in the router
 the same bytes ``make bench`` counts, Ethernet headers included) while the real
 ``conncheck check --json`` runs, and prints one row per destination and port — host names from
 the lab's plan — with connections, bytes each way and, for TLS, the bytes the servers sent
-before the client's request (handshake and session tickets). Not part of ``make bench``
+before the client's request: the handshake (the certificate is most of it), plus the session
+tickets (~0.5 KB) when the server's timing puts them before the request. Not part of ``make bench``
 (no ``run()``): it is for finding what to cut (docs/performance.md "Issue 17, part 5").
 """
 
@@ -149,7 +150,7 @@ def table(captured: list[Flow], names: dict[str, str], other: int) -> list[str]:
         row[1] += flow.up
         row[2] += flow.down
         row[3] += tls_handshake_bytes(flow) or 0
-    lines = ["| destination | proto/port | flows | sent B | recv B | TLS handshake B (recv) |",
+    lines = ["| destination | proto/port | flows | sent B | recv B | TLS B before the request |",
              "|---|---|---|---|---|---|"]
     for (name, proto, port), (count, up, down, handshake) in sorted(
             rows.items(), key=lambda item: -(item[1][1] + item[1][2])):
