@@ -12,9 +12,10 @@ from app.core.model import Kind
 
 # A STUN binding request without attributes is 20 bytes: the plain-UDP twin is the same size.
 UDP_PACKET_BYTES: Final = 20
-# Voice at 20 ms frames: 50 packets/s; Opus at ~24 kbit/s is 60 bytes a frame, 82 with the
-# RTP header and the SRTP tag (calls-dpi.md §1.6; a WhatsApp or Telegram call sends Opus).
-FLOW_PACKET_BYTES: Final = 80
+# Voice at 20 ms frames: 50 packets/s; Opus at ~16 kbit/s is 40 bytes a frame, 62 with the
+# RTP header (12) and the SRTP tag (10) — the low end of a voice call's 60-120 bytes, which
+# keeps the full check under its 400 KB (a WhatsApp or Telegram call sends Opus).
+FLOW_PACKET_BYTES: Final = 64
 FLOW_RATE_PPS: Final = 50
 # Of a STUN flow's packets, the first FLOW_SETUP_PACKETS (a call's connectivity checks) and
 # then one in FLOW_ANSWER_EVERY are binding requests the server answers: 10 answers a second

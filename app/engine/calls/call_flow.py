@@ -2,7 +2,7 @@
 
 Why: Russian call filtering (from August 2025) often lets a call *connect* and then kills
 it a few seconds later; a single STUN request passes, the call still dies. We send what a
-voice call sends — ``packet_bytes`` (80) every 1/``rate_pps`` (50/s) for ``duration_s`` —
+voice call sends — ``packet_bytes`` (64) every 1/``rate_pps`` (50/s) for ``duration_s`` —
 to a STUN server or to a UDP echo (random packets, each echoed back). To a STUN server, the
 first packets and then one in five are binding requests (answered, matched by transaction
 id) and the rest binding indications of the same size, which a server takes silently: the
