@@ -12,9 +12,17 @@ from app.core.model import Kind
 
 # A STUN binding request without attributes is 20 bytes: the plain-UDP twin is the same size.
 UDP_PACKET_BYTES: Final = 20
-# Voice at 20 ms frames: ~50 packets/s of 100-200 bytes once RTP/SRTP headers are added.
-FLOW_PACKET_BYTES: Final = 160
+# Voice at 20 ms frames: 50 packets/s; Opus at ~16 kbit/s is 40 bytes a frame, 62 with the
+# RTP header (12) and the SRTP tag (10) — the low end of a voice call's 60-120 bytes, which
+# keeps the full check under its 400 KB (a WhatsApp or Telegram call sends Opus).
+FLOW_PACKET_BYTES: Final = 64
 FLOW_RATE_PPS: Final = 50
+# Of a STUN flow's packets, the first FLOW_SETUP_PACKETS (a call's connectivity checks) and
+# then one in FLOW_ANSWER_EVERY are binding requests the server answers: 10 answers a second
+# time the flow. The others are binding indications, which a server takes silently: voice
+# rhythm upstream at a fifth of the answers downstream (docs/catalog.md "Calls").
+FLOW_SETUP_PACKETS: Final = 10
+FLOW_ANSWER_EVERY: Final = 5
 FLOW_QUICK_S: Final = 6.0  # the shipped catalog's duration: part of the full checkup
 FLOW_LONG_S: Final = 20.0  # `--calls-long`
 CALL_QUICK_S: Final = 2.5  # media window of a WebRTC test call (UDP + TCP fit 300 KB)

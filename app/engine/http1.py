@@ -2,8 +2,9 @@
 
 Why by hand: we need facts a library hides — time to first byte, how many body bytes came
 before a transfer froze (the "16 KB freeze" of foreign TLS connections), and the exact point
-of failure. One request per connection (``Connection: close``); bodies are streamed and
-counted, never kept beyond a short prefix for the captive-portal hint.
+of failure. One request per connection (``Connection: close``) — except DNS over HTTPS, which
+may ask a second question on the same connection (``keep_alive``, ``reusable``); bodies are
+streamed and counted, never kept beyond a short prefix for the captive-portal hint.
 """
 
 from __future__ import annotations
@@ -63,16 +64,18 @@ def request_target(check: Check) -> tuple[str, str]:
 
 def build_request(method: str, host: str, path: str, user_agent: str,
                   body: bytes = b"", content_type: str | None = None,
-                  accept: str = "*/*", last_byte: int | None = None) -> bytes:
+                  accept: str = "*/*", last_byte: int | None = None,
+                  keep_alive: bool = False) -> bytes:
     """One HTTP/1.1 request. ``last_byte``: ask only for bytes 0..last_byte (``Range``) — the
-    check reads no more than that, and a server that honours it sends no more either."""
+    check reads no more than that, and a server that honours it sends no more either.
+    ``keep_alive``: the connection may carry another request after this one."""
     lines = [
         f"{method} {path} HTTP/1.1",
         f"Host: {host}",
         f"User-Agent: {user_agent}",
         f"Accept: {accept}",
         "Accept-Encoding: identity",
-        "Connection: close",
+        "Connection: keep-alive" if keep_alive else "Connection: close",
     ]
     if last_byte is not None:
         lines.append(f"Range: bytes=0-{last_byte}")
@@ -109,6 +112,16 @@ async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     await body.run()
     clock.mark("body")
     return response
+
+
+def reusable(response: HttpResponse) -> bool:
+    """Whether the connection can carry another request: the whole body, measured by
+    Content-Length, has been read, and the server did not say it closes."""
+    headers = response.headers
+    return (response.complete and not response.truncated
+            and parse_content_length(headers.get("content-length", "")) is not None
+            and "chunked" not in headers.get("transfer-encoding", "").lower()
+            and "close" not in headers.get("connection", "").lower())
 
 
 async def _read_head(reader: asyncio.StreamReader) -> bytes:

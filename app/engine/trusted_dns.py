@@ -5,20 +5,22 @@ address is much harder to tamper with unnoticed. Its answer is a reference, not 
 geo-aware DNS legitimately gives different addresses to different resolvers.
 
 Resolvers are tried in catalog order with a short per-resolver allowance; one that fails is
-skipped for the rest of the run (unless all have failed). A/AAAA are asked in parallel and
-results are cached per host, so a name shared by many checks costs one lookup.
+skipped for the rest of the run (unless all have failed). A, then AAAA, are asked on one
+kept-alive connection (one handshake per name: ``doh_client.doh_queries``), and results are
+cached per host, so a name shared by many checks costs one lookup.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+
+import dns.message
 
 from app.core import failures as F
 from app.core.model import Check, Phase
-from app.engine.context import Clock, ProbeContext
-from app.engine.doh_client import doh_query, rcode_failure, reply_addresses
+from app.engine.context import ProbeContext
+from app.engine.doh_client import doh_queries, rcode_failure, reply_addresses
 from app.engine.steps import Budget, StepFailed
 
 DEFAULT_TIMEOUT_S = 3.0
@@ -60,32 +62,29 @@ class DohResolver:
     async def _lookup(self, host: str) -> tuple[str, ...] | None:
         for resolver in self._order():
             try:
-                answers = await asyncio.gather(
-                    self._ask(resolver, host, "A"), self._ask(resolver, host, "AAAA"),
-                    return_exceptions=True,
-                )
-            except Exception:  # gather itself does not raise with return_exceptions
-                continue
+                answers = await doh_queries(resolver, self.ctx, host, ("A", "AAAA"),
+                                            Budget(min(self.timeout_s, resolver.timeout_s)))
+            except Exception:  # a bug or an unforeseen error: this resolver gave no answer
+                answers = []
             found: list[str] = []
             answered = False
             for result in answers:
-                if isinstance(result, BaseException):
-                    if isinstance(result, StepFailed):
-                        self.last_failures[resolver.id] = result.failure
+                addresses = _addresses(result)
+                if isinstance(addresses, StepFailed):
+                    self.last_failures[resolver.id] = addresses.failure
                     continue
                 answered = True
-                found.extend(a for a in result if a not in found)
+                found.extend(a for a in addresses if a not in found)
             if answered:
                 return tuple(found)
             self._dead.add(resolver.id)
         return None
 
-    async def _ask(self, resolver: Check, host: str, rdtype: str) -> tuple[str, ...]:
-        """Addresses (possibly none: NXDOMAIN / no data is an answer too)."""
-        facts: dict[str, Any] = {}
-        reply = await doh_query(resolver, self.ctx, host, rdtype,
-                                Budget(min(self.timeout_s, resolver.timeout_s)), Clock(), facts)
-        failure = rcode_failure(reply)
-        if failure == F.DNS_SERVER_FAILURE:
-            raise StepFailed(Phase.DNS, failure, f"rcode {reply.rcode()}")
-        return reply_addresses(reply)
+
+def _addresses(result: dns.message.Message | StepFailed) -> tuple[str, ...] | StepFailed:
+    """Addresses (possibly none: NXDOMAIN / no data is an answer too), or the failure."""
+    if isinstance(result, StepFailed):
+        return result
+    if rcode_failure(result) == F.DNS_SERVER_FAILURE:
+        return StepFailed(Phase.DNS, F.DNS_SERVER_FAILURE, f"rcode {result.rcode()}")
+    return reply_addresses(result)

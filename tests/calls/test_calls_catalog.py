@@ -36,7 +36,7 @@ def test_call_flow_defaults_are_the_quick_call() -> None:
     check = one(kind="call_flow", host="stun.example.org", port=3478)
     assert check.role == Role.CALL_TEST
     assert check.duration_s == defaults.FLOW_QUICK_S
-    assert (check.packet_bytes, check.rate_pps, check.payload) == (160, 50, "stun")
+    assert (check.packet_bytes, check.rate_pps, check.payload) == (64, 50, "stun")
     assert check.timeout_s > check.duration_s  # room for the last answers
 
 

@@ -37,7 +37,8 @@ async def test_call_flow_to_a_stun_server_measures_a_whole_call() -> None:
     with CallServer("stun") as server:
         obs = await call_flow.run(flow_check(server.port), CTX)
     assert obs.ok, obs.failure_detail
-    assert obs.facts.flow.sent == 150 and obs.facts.flow.received == 150
+    # 150 voice-rhythm packets; the first 10 and then one in 5 ask for an answer: 10 + 28
+    assert obs.facts.flow.sent == 38 and obs.facts.flow.received == 38
     assert obs.facts.flow.loss_pct == 0.0
     assert obs.facts.flow.answered_until_s >= 2.9
     assert obs.facts.flow.rtt_ms_median is not None and obs.facts.flow.jitter_ms is not None
@@ -50,7 +51,7 @@ async def test_a_flow_cut_after_n_packets_is_reported_stalled() -> None:
         obs = await call_flow.run(flow_check(server.port, duration_s=4.0), CTX)
     assert not obs.ok
     assert obs.failure == F.STALLED and obs.phase == "udp"
-    assert obs.facts.flow.received == 40
+    assert obs.facts.flow.received == 16  # the requests among the first 40 packets: 10 + 6
     assert obs.facts.flow.answered_until_s < 1.0 < obs.facts.flow.window_s - 2.0
     assert obs.facts.flow.cutoff is True
     assert analyze_calls([obs]).has(CauseId.CALL_CUTOFF)
@@ -126,7 +127,9 @@ async def test_engine_runs_calls_checks_through_the_registry() -> None:
         result = await Engine(catalog, use_trusted_dns=False).run()
     by_id = {o.check_id: o for o in result.observations}
     assert all(o.ok for o in by_id.values()), [o.failure_detail for o in by_id.values()]
-    assert by_id["flow"].facts.flow.received == 100
+    # 100 packets in 2 s; the first 10 and one in 5 after them are answered requests
+    assert by_id["flow"].facts.flow.received == by_id["flow"].facts.flow.sent == 28
+    assert by_id["flow"].facts.flow.bytes_sent == 100 * 160
 
 
 @pytest.mark.parametrize("kind", [Kind.UDP_ECHO, Kind.CALL_FLOW, Kind.CALL_SHAPES])

@@ -354,6 +354,25 @@ async def test_trusted_resolver_answers_and_caches(doh_server: BackgroundServer,
     assert await resolver.lookup("unknown.test") == ()  # NXDOMAIN is an answer: no addresses
 
 
+async def test_trusted_resolver_asks_both_address_types_over_one_connection(
+        doh_keep_alive_server: BackgroundServer, test_pki: TestPki) -> None:
+    """Fewer bytes (docs/performance.md, issue 17): one handshake per name, not per question —
+    and still both the IPv4 and the IPv6 answer."""
+    server = doh_keep_alive_server
+    before = server.connections  # type: ignore[attr-defined]
+    resolver = DohResolver([resolver_check(server.port, test_pki)], ProbeContext())
+    assert set(await resolver.lookup("localhost") or ()) == {"127.0.0.1", "::1"}
+    assert server.connections - before == 1  # type: ignore[attr-defined]
+
+
+async def test_trusted_resolver_asks_again_when_the_server_closes_after_an_answer(
+        doh_server: BackgroundServer, test_pki: TestPki) -> None:
+    before = doh_server.connections  # type: ignore[attr-defined]
+    resolver = DohResolver([resolver_check(doh_server.port, test_pki)], ProbeContext())
+    assert set(await resolver.lookup("localhost") or ()) == {"127.0.0.1", "::1"}
+    assert doh_server.connections - before == 2  # type: ignore[attr-defined]
+
+
 async def test_trusted_resolver_skips_a_dead_resolver(doh_server: BackgroundServer,
                                                       silent_server: BackgroundServer,
                                                       test_pki: TestPki) -> None:

@@ -39,12 +39,15 @@ def _https(kind: str, handler_pair: str = "good", **body: object) -> Factory:
     return make
 
 
-def _doh(pki: TestPki | None, host: str, port: int, hold_s: float) -> BackgroundServer:
-    pair = _needs(pki).good
-    server = HttpServer(doh(DEFAULT_DOH_ANSWERS), cert_file=pair.cert_file,
-                        key_file=pair.key_file, host=host, port=port, hold_s=hold_s)
-    server.kind = "doh"
-    return server
+def _doh(keep_alive: bool) -> Factory:
+    def make(pki: TestPki | None, host: str, port: int, hold_s: float) -> BackgroundServer:
+        pair = _needs(pki).good
+        server = HttpServer(doh(DEFAULT_DOH_ANSWERS), cert_file=pair.cert_file,
+                            key_file=pair.key_file, host=host, port=port, hold_s=hold_s,
+                            keep_alive=keep_alive)
+        server.kind = "doh-keep-alive" if keep_alive else "doh"
+        return server
+    return make
 
 
 def _plain(kind: str, handler: Callable[[], object]) -> Factory:
@@ -68,7 +71,8 @@ SERVERS: dict[str, Factory] = {
     "wrong-host": _https("wrong-host", "wrong_host"),
     "self-signed": _https("self-signed", "self_signed"),
     "expired": _https("expired", "expired"),
-    "doh": _doh,
+    "doh": _doh(keep_alive=False),
+    "doh-keep-alive": _doh(keep_alive=True),
     "reset": lambda pki, host, port, hold_s: ResetServer(host, port, hold_s),
     "silent": lambda pki, host, port, hold_s: SilentServer(host, port, hold_s),
     "portal": _plain("portal", portal),

@@ -16,6 +16,7 @@ from tests.servers.catalog import make_server
 from tests.servers.certs import TestPki, make_test_pki
 
 __all__ = [
+    "doh_keep_alive_server",
     "doh_server",
     "expired_server",
     "https_chunked_server",
@@ -81,6 +82,11 @@ def expired_server(test_pki: TestPki) -> Iterator[BackgroundServer]:
 @pytest.fixture(scope="session")
 def doh_server(test_pki: TestPki) -> Iterator[BackgroundServer]:
     yield from _serve("doh", test_pki)
+
+
+@pytest.fixture(scope="session")
+def doh_keep_alive_server(test_pki: TestPki) -> Iterator[BackgroundServer]:
+    yield from _serve("doh-keep-alive", test_pki)
 
 
 @pytest.fixture(scope="session")

@@ -62,9 +62,10 @@ class HttpServer(StreamServer):
 
     def __init__(self, handler: Handler, *, cert_file: Path | None = None,
                  key_file: Path | None = None, host: str = "127.0.0.1", port: int = 0,
-                 hold_s: float = DEFAULT_HOLD_S) -> None:
+                 hold_s: float = DEFAULT_HOLD_S, keep_alive: bool = False) -> None:
         super().__init__(host, port, hold_s)
         self.handler = handler
+        self.keep_alive = keep_alive  # answer more requests on a connection that asks for it
         self.cert_file = cert_file
         self.key_file = key_file
         self.requests: list[Request] = []
@@ -78,16 +79,24 @@ class HttpServer(StreamServer):
         return ctx
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10.0)
-        request = _parse_request(head)
-        length = int(request.headers.get("content-length", "0") or 0)
-        body = await asyncio.wait_for(reader.readexactly(length), 10.0) if length else b""
-        request = Request(request.method, request.path, request.headers, body)
-        self.requests.append(request)
-        await self._send(writer, request, self.handler(request))
+        for _ in range(16):  # bounded: at most 16 requests on one kept-alive connection
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10.0)
+            request = _parse_request(head)
+            length = int(request.headers.get("content-length", "0") or 0)
+            body = await asyncio.wait_for(reader.readexactly(length), 10.0) if length else b""
+            request = Request(request.method, request.path, request.headers, body)
+            self.requests.append(request)
+            reply = self.handler(request)
+            keep = (self.keep_alive and not reply.chunked and reply.stall_after is None
+                    and request.headers.get("connection", "").lower() == "keep-alive")
+            await self._send(writer, request, reply, keep)
+            if not keep:
+                return
 
-    async def _send(self, writer: asyncio.StreamWriter, request: Request, reply: Reply) -> None:
-        headers = {"Server": "conncheck-test", "Connection": "close", **reply.headers}
+    async def _send(self, writer: asyncio.StreamWriter, request: Request, reply: Reply,
+                    keep: bool = False) -> None:
+        headers = {"Server": "conncheck-test", "Connection": "keep-alive" if keep else "close",
+                   **reply.headers}
         if reply.chunked:
             headers["Transfer-Encoding"] = "chunked"
         elif reply.status not in (204, 304):

@@ -2,11 +2,14 @@
 
 Why: Russian call filtering (from August 2025) often lets a call *connect* and then kills
 it a few seconds later; a single STUN request passes, the call still dies. We send what a
-voice call sends — ``packet_bytes`` (160) every 1/``rate_pps`` (50/s) for ``duration_s`` —
-to a STUN server (binding requests padded to voice size, matched by transaction id) or to a
-UDP echo (random packets, echoed back). From the timeline: loss, RTT, RFC 3550 jitter, and
-when answers stopped (``answered_until_s``). Answers that arrive and then stop for good while
-we keep sending is a cut call: failure ``stalled`` in phase ``udp``.
+voice call sends — ``packet_bytes`` (64) every 1/``rate_pps`` (50/s) for ``duration_s`` —
+to a STUN server or to a UDP echo (random packets, each echoed back). To a STUN server, the
+first packets and then one in five are binding requests (answered, matched by transaction
+id) and the rest binding indications of the same size, which a server takes silently: the
+voice rhythm upstream, a fifth of it downstream (``call_defaults.FLOW_ANSWER_EVERY``). From
+the answered packets' timeline: loss, RTT, RFC 3550 jitter, and when answers stopped
+(``answered_until_s``). Answers that arrive and then stop for good while we keep sending is
+a cut call: failure ``stalled`` in phase ``udp``.
 
 Bounded: exactly ``duration_s * rate_pps`` packets, then at most ``TAIL_S`` for late answers —
 or fewer: when nothing at all has answered any calls check of the run (STUN, relays, flows)
@@ -36,11 +39,19 @@ TAIL_S = 1.0  # after the last packet: time for its answer to come back
 _IP_UDP_HEADERS = 28  # IPv4 + UDP: what each packet costs on the wire on top of the payload
 
 
-def _packet(mode: str, size: int) -> tuple[bytes, bytes]:
-    """(packet, the key its answer carries)."""
+def _asks(mode: str, index: int) -> bool:
+    """Does the ``index``-th packet of a flow ask for an answer? Every echoed one does."""
+    return (mode == "echo" or index < defaults.FLOW_SETUP_PACKETS
+            or index % defaults.FLOW_ANSWER_EVERY == 0)
+
+
+def _packet(mode: str, size: int, asks: bool) -> tuple[bytes, bytes | None]:
+    """(packet, the key its answer carries; None for a packet that asks for no answer)."""
     if mode == "echo":
         data = packets.neutral(size)
         return data, data[:12]
+    if not asks:
+        return packets.stun_indication(size), None
     data = packets.stun_binding(size)
     return data, data[8:20]
 
@@ -53,15 +64,18 @@ def _key(mode: str, reply: bytes) -> bytes | None:
 
 async def send_flow(transport: asyncio.DatagramTransport, collector: Collector, mode: str,
                     size: int, rate: int, count: int, tail_s: float,
-                    nothing_heard: Callable[[], bool] | None = None) -> tuple[FlowStats, int]:
-    """Send ``count`` packets at ``rate``/s, wait ``tail_s``; return the stats and bytes sent.
+                    nothing_heard: Callable[[], bool] | None = None
+                    ) -> tuple[FlowStats, int, int]:
+    """Send ``count`` packets at ``rate``/s, wait ``tail_s``; return the stats, the bytes and
+    the packets sent.
+    The stats count the packets that ask for an answer (``_asks``); the bytes, every packet.
 
     ``nothing_heard`` (the run's calls checks have had no UDP answer at all): once it holds
     ``timeouts.CALLS_SILENT_S`` into a flow that got nothing back either, the flow stops —
     no later answer could change the verdict — and waits no tail."""
     sent_at: dict[bytes, float] = {}
     start = time.monotonic()
-    sent_bytes = 0
+    sent_bytes = packets_sent = 0
     interval = 1.0 / rate
     silent_stop = False
     for index in range(count):
@@ -74,10 +88,12 @@ async def send_flow(transport: asyncio.DatagramTransport, collector: Collector, 
                 and time.monotonic() - start >= timeouts.CALLS_SILENT_S and nothing_heard()):
             silent_stop = True
             break
-        data, key = _packet(mode, size)
-        sent_at[key] = time.monotonic()
+        data, key = _packet(mode, size, _asks(mode, index))
+        if key is not None:
+            sent_at[key] = time.monotonic()
         transport.sendto(data)
         sent_bytes += len(data)
+        packets_sent += 1
     window = time.monotonic() - start
     await asyncio.sleep(0.0 if silent_stop else tail_s)
     replies: list[Reply] = []
@@ -86,7 +102,7 @@ async def send_flow(transport: asyncio.DatagramTransport, collector: Collector, 
         sent = sent_at.pop(reply_key, None) if reply_key is not None else None
         if sent is not None:  # pop: a duplicated answer counts once
             replies.append(Reply(sent - start, arrived - start))
-    return flow_stats(len(sent_at) + len(replies), replies, window), sent_bytes
+    return flow_stats(len(sent_at) + len(replies), replies, window), sent_bytes, packets_sent
 
 
 async def run(check: Check, ctx: ProbeContext) -> Observation:
@@ -104,9 +120,10 @@ async def run(check: Check, ctx: ProbeContext) -> Observation:
         # Never outlive the check's own timeout: shorten the window rather than be killed.
         window = min(duration, budget.remaining() - TAIL_S - 0.2)
         count = max(1, int(window * rate))
-        stats, sent_bytes = await send_flow(transport, collector, mode, size, rate, count,
-                                            TAIL_S, lambda: ctx.udp_answer_at is None)
-        numbers = stats.numbers(sent_bytes, sent_bytes + _IP_UDP_HEADERS * stats.sent)
+        stats, sent_bytes, packets_sent = await send_flow(
+            transport, collector, mode, size, rate, count, TAIL_S,
+            lambda: ctx.udp_answer_at is None)
+        numbers = stats.numbers(sent_bytes, sent_bytes + _IP_UDP_HEADERS * packets_sent)
         facts["facts"] = replace(facts["facts"], flow=numbers)
         clock.mark(Phase.UDP)
         if stats.rtt_ms_median is not None:

@@ -17,6 +17,7 @@ from typing import Final
 STUN_COOKIE: Final = 0x2112A442
 COOKIE_BYTES: Final = struct.pack("!I", STUN_COOKIE)
 BINDING_REQUEST: Final = 0x0001
+BINDING_INDICATION: Final = 0x0011  # RFC 8489 §6.3: a server answers no indication
 BINDING_SUCCESS: Final = 0x0101
 SOFTWARE: Final = 0x8022  # comprehension-optional: servers that do not know it ignore it
 _SOFTWARE_TEXT: Final = "ConnectionCheck call test "
@@ -49,6 +50,13 @@ def stun_binding(size: int = HEADER_BYTES, transaction_id: bytes | None = None) 
         attrs = struct.pack("!HH", SOFTWARE, len(value)) + value
         attrs += b"\x00" * (_pad4(len(value)) - len(value))
     return struct.pack("!HHI", BINDING_REQUEST, len(attrs), STUN_COOKIE) + txid + attrs
+
+
+def stun_indication(size: int = HEADER_BYTES) -> bytes:
+    """A binding indication of exactly ``size`` bytes: the same shape as ``stun_binding``, but
+    a STUN server takes it silently (ICE sends these as keep-alives during a call)."""
+    request = stun_binding(size)
+    return struct.pack("!H", BINDING_INDICATION) + request[2:]
 
 
 def stun_transaction_id(data: bytes) -> bytes | None:
