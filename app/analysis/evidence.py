@@ -71,10 +71,12 @@ _DNS_FAILS = {Failure.DNS_NXDOMAIN, Failure.DNS_NO_ANSWER, Failure.DNS_BOGON,
 _SILENT = {Failure.GENERIC_TIMEOUT, Failure.STALLED}
 
 
-def throughput_kbits(obs: Observation) -> float | None:
-    """Body throughput of an HTTP(S) transfer, when it is big enough to judge."""
+def throughput_kbits(obs: Observation, min_bytes: int = thresholds.SLOW_MIN_BYTES
+                     ) -> float | None:
+    """Body throughput of an HTTP(S) transfer, when it is big enough (``min_bytes``) to
+    judge."""
     body_ms = obs.timings_ms.get("body")
-    if obs.bytes_received < thresholds.SLOW_MIN_BYTES or not body_ms or body_ms <= 0:
+    if obs.bytes_received < min_bytes or not body_ms or body_ms <= 0:
         return None
     return obs.bytes_received * 8 / body_ms  # bits per ms == kbit/s
 

@@ -1,4 +1,5 @@
-"""One service slowed down while the rest of the line is fast (docs/verdicts.md, "Speed").
+"""One service slowed down while the rest of the line is fast (docs/verdicts.md, "One
+service slowed down").
 
 Russia slows services one at a time: Telegram from 2026-02-10, WhatsApp in December 2025.
 The slowdown hits the service's addresses, not the line, so the only fair yardstick is the
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 from statistics import median
 
 from app.analysis import thresholds
-from app.core.model import Kind, Observation, Role
+from app.analysis.evidence import throughput_kbits
+from app.core.model import Kind, Observation
 
 _READS = frozenset({Kind.HTTPS, Kind.HTTP})
-_CONTROLS = frozenset({Role.CONTROL_DOMESTIC, Role.CONTROL_INTERNATIONAL})
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,9 @@ class Yardstick:
 
 def body_kbits(obs: Observation) -> float | None:
     """Body throughput of a finished read big enough to show speed, in kbit/s."""
-    body_ms = obs.timings_ms.get("body")
-    if (not obs.ok or obs.kind not in _READS or not body_ms or body_ms <= 0
-            or obs.bytes_received < thresholds.SPEED_MIN_BYTES):
+    if not obs.ok or obs.kind not in _READS:
         return None
-    return obs.bytes_received * 8 / body_ms  # bits per ms == kbit/s
+    return throughput_kbits(obs, thresholds.SPEED_MIN_BYTES)
 
 
 def _ttfb(obs: Observation) -> float | None:
@@ -51,8 +50,8 @@ def _ttfb(obs: Observation) -> float | None:
     return ttfb if obs.ok and obs.kind in _READS and ttfb is not None else None
 
 
-def yardstick(observations: Sequence[Observation]) -> Yardstick:
-    controls = [o for o in observations if o.role in _CONTROLS]
+def yardstick(controls: Sequence[Observation]) -> Yardstick:
+    """The speed of the control sites' checks (``controls``) in this run."""
     rates = [r for o in controls if (r := body_kbits(o)) is not None]
     waits = [t for o in controls if (t := _ttfb(o)) is not None]
     return Yardstick(median(rates) if rates else None, median(waits) if waits else None)

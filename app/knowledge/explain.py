@@ -147,8 +147,14 @@ def slowed_down(service: ServiceResult, feature: str) -> bool:
     the same run are fast: slowed down on its own (docs/verdicts.md), said in its own words."""
     return (feature in keys.SLOWED_FEATURES and service.verdict == Verdict.DEGRADED
             and bool(service.causes)
-            and all(c.id == CauseId.THROTTLED and "controls_fast" in c.evidence
-                    and "control" not in c.evidence for c in service.causes))
+            and all(_slower_than_controls(c) for c in service.causes))
+
+
+def _slower_than_controls(cause: Cause) -> bool:
+    """A slowdown whose evidence supports the sentence "slower than the other sites"."""
+    variant = keys.cause_variant(CauseId.THROTTLED, "body", cause.evidence)
+    return cause.id == CauseId.THROTTLED and variant is not None and (
+        variant.name == keys.SLOWER_THAN_CONTROLS)
 
 
 def _lead(result: FeatureResult, diagnosis: Diagnosis, tr: Translator

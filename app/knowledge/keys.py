@@ -156,6 +156,8 @@ def service_line(feature: str, verdict: Verdict) -> str:
 # "One service slowed down"): "Messages in Telegram are slowed down on this network…".
 # Calls have none: a call's speed is judged by the call tests, not by reads.
 SLOWED_FEATURES = ("messages", "maps")
+# The variant of ``throttled`` that says the service is slower than the control sites.
+SLOWER_THAN_CONTROLS = "slower_than_controls"
 
 
 def slowed_line(feature: str) -> str:
@@ -260,7 +262,7 @@ CAUSE_VARIANTS: dict[tuple[CauseId, str], tuple[Variant, ...]] = {
     (CauseId.CALL_CUTOFF, "body"): (_v("test_call", "test_call"),),
     (CauseId.THROTTLED, "body"): (
         _v("controls", "control"),
-        _v("slower_than_controls", "controls_fast", "control"),
+        _v(SLOWER_THAN_CONTROLS, "controls_fast", "control"),
     ),
     (CauseId.THROTTLED, "details"): (
         _v("controls", "control"),
