@@ -77,6 +77,11 @@ class WebFacts(Facts):
     truncated_at_max_bytes: bool = flag()  # reading stopped at the entry's max_bytes
     body_hint: str | None = optional()  # http only: "login_page", "html", "other" or "empty"
     title: str | None = optional()  # http only: the HTML title, at most 80 characters
+    # A second look at a service's read whose body came in slowly (app/engine/second_look.py):
+    # the same request again, its time to first byte, body time and body bytes
+    second_ttfb_ms: float | None = optional()
+    second_body_ms: float | None = optional()
+    second_bytes: int | None = optional()
 
 
 @dataclass(frozen=True, kw_only=True)

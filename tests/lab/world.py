@@ -218,8 +218,9 @@ class World:
             await self._wrong_content(writer, mode)
             return False
         status, ctype, body, extra = self._page(local_ip, method, target, payload)
-        keep = (url.path.startswith("/dns-query")
-                and headers.get("connection", "").lower() == "keep-alive")
+        # A connection stays open when the client asks, as real servers do: DoH asks, and a
+        # service's slow read asks for a second look (app/engine/second_look.py).
+        keep = headers.get("connection", "").lower() == "keep-alive"
         wanted = _byte_range(headers.get("range", ""), len(body)) if status == 200 else None
         if wanted is not None:  # Range: bytes=A-B, as real tile servers and CDNs honour it
             first, last = wanted

@@ -45,6 +45,7 @@ class Reply:
     chunk_size: int = 4096
     chunked: bool = False  # Transfer-Encoding: chunked instead of Content-Length
     stall_after: int | None = None  # stop sending after this many body bytes, keep open
+    pause_s: float = 0.0  # wait this long after each chunk: a body that comes in slowly
 
 
 def body_of(size: int) -> bytes:
@@ -116,6 +117,8 @@ class HttpServer(StreamServer):
                          else piece)
             await writer.drain()
             sent += len(piece)
+            if reply.pause_s and sent < limit:
+                await asyncio.sleep(reply.pause_s)
         if reply.stall_after is not None:
             await self.hold()
             return

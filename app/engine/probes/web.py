@@ -10,6 +10,7 @@ Status rules (facts for analysis, not verdicts):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 from urllib.parse import urljoin
@@ -18,7 +19,7 @@ from app.core import failures as F
 from app.core.facts import WebFacts
 from app.core.failures import Failure
 from app.core.model import Check, Kind, Observation, Phase
-from app.engine import content
+from app.engine import content, second_look
 from app.engine.context import Clock, ProbeContext, observation
 from app.engine.http1 import HttpResponse, build_request, exchange, request_target
 from app.engine.steps import (
@@ -53,7 +54,8 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
         host, path = request_target(check)
         # Ask only for what the check reads (docs/performance.md, "Fewer bytes").
         request = build_request(check.method, host, path, ctx.user_agent,
-                                last_byte=check.max_bytes - 1 if check.method == "GET" else None)
+                                last_byte=check.max_bytes - 1 if check.method == "GET" else None,
+                                keep_alive=second_look.wanted(check))
         try:
             response = await exchange(reader, writer, request, method=check.method,
                                       max_bytes=check.max_bytes, budget=budget, clock=clock)
@@ -63,12 +65,21 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
                 if failed.failure == F.STALLED:
                     facts["stalled_after_bytes"] = failed.response.body_bytes
             raise
+        again = None
+        if second_look.deserved(check, response, clock):
+            again = await second_look.take(check, ctx, request, use_tls=use_tls, first=response,
+                                           reader=reader, writer=writer,
+                                           address=facts.get("peer_address"), budget=budget)
     except StepFailed as failed:
         return await failed_after_lookup(check, ctx, clock, failed, facts)
     finally:
         if writer is not None:
             await close_quietly(writer)
     _response_facts(check, response, facts)
+    if again is not None:
+        facts["facts"] = dataclasses.replace(
+            facts["facts"], second_ttfb_ms=round(again.ttfb_ms, 1),
+            second_body_ms=round(again.body_ms, 1), second_bytes=again.body_bytes)
     failure = _judge_status(check, response, redirect_is_failure)
     detail = f"HTTP {response.status} {response.reason}".strip() if failure else None
     if failure is None and 200 <= response.status < 300:
