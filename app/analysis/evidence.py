@@ -75,10 +75,16 @@ def throughput_kbits(obs: Observation, min_bytes: int = thresholds.SLOW_MIN_BYTE
                      ) -> float | None:
     """Body throughput of an HTTP(S) transfer, when it is big enough (``min_bytes``) to
     judge."""
-    body_ms = obs.timings_ms.get("body")
-    if obs.bytes_received < min_bytes or not body_ms or body_ms <= 0:
+    return rate_kbits(obs.bytes_received, obs.timings_ms.get("body"), min_bytes)
+
+
+def rate_kbits(body_bytes: int, body_ms: float | None, min_bytes: int) -> float | None:
+    """``body_bytes`` over ``body_ms``, in kbit/s, when at least ``min_bytes`` came. A body
+    that came within a millisecond of its first byte (already waiting when it was read) counts
+    as one millisecond: as fast as can be told, and the same after the report rounds it."""
+    if body_bytes < min_bytes or body_ms is None or body_ms < 0:
         return None
-    return obs.bytes_received * 8 / body_ms  # bits per ms == kbit/s
+    return body_bytes * 8 / max(body_ms, thresholds.FASTEST_BODY_MS)  # bits/ms == kbit/s
 
 
 def is_slow(obs: Observation) -> bool:

@@ -10,11 +10,14 @@ same run's control sites, measured the same way at the same moment:
   and a few milliseconds on a working line);
 - **time to first byte**: from the request to the first byte of the answer.
 
-A service is *slowed down* when its best read is at least ``SERVICE_SLOWER_FACTOR`` times
-slower than the controls' median, and slow in absolute terms too (under
-``SERVICE_SLOW_FLOOR_KBITS``, or a first byte later than ``SERVICE_SLOW_TTFB_MS``): ten times
-slower than a gigabit lab link is still fast. Never on a line that is slow as a whole
-(then nothing singles the service out), and never "blocked": it arrives, slowly.
+A service is *slowed down* when every look at it is at least ``SERVICE_SLOWER_FACTOR`` times
+slower than the controls' median, slow in absolute terms too (under
+``SERVICE_SLOW_FLOOR_KBITS``: ten times slower than a gigabit lab link is still fast), and took
+long enough that no pause of a busy computer explains it (``SERVICE_SLOW_MIN_BODY_MS``) — or
+when its earliest first byte is later than ``SERVICE_SLOW_TTFB_MS``. A read whose body came in
+slowly gets a second look from the probe (app/engine/second_look.py), and the faster of the
+two counts: one pause cannot make a service look slowed down. Never on a line that is slow as
+a whole (then nothing singles the service out), and never "blocked": it arrives, slowly.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from dataclasses import dataclass
 from statistics import median
 
 from app.analysis import thresholds
-from app.analysis.evidence import throughput_kbits
+from app.analysis.evidence import rate_kbits
+from app.core.facts import WebFacts
 from app.core.model import Kind, Observation
 
 _READS = frozenset({Kind.HTTPS, Kind.HTTP})
@@ -38,37 +42,52 @@ class Yardstick:
     ttfb_ms: float | None = None  # median time to first byte of their finished reads
 
 
-def body_kbits(obs: Observation) -> float | None:
-    """Body throughput of a finished read big enough to show speed, in kbit/s."""
+@dataclass(frozen=True)
+class Look:
+    """One read of the same bytes: the check's own, or the probe's second look."""
+
+    body_bytes: int
+    body_ms: float | None
+    ttfb_ms: float | None
+
+    def kbits(self) -> float | None:
+        """Body throughput, when the read was big enough to show speed."""
+        return rate_kbits(self.body_bytes, self.body_ms, thresholds.SPEED_MIN_BYTES)
+
+
+def looks(obs: Observation) -> list[Look]:
+    """The finished reads of a check: its own, and its second look when the probe took one."""
     if not obs.ok or obs.kind not in _READS:
-        return None
-    return throughput_kbits(obs, thresholds.SPEED_MIN_BYTES)
-
-
-def _ttfb(obs: Observation) -> float | None:
-    ttfb = obs.timings_ms.get("ttfb")
-    return ttfb if obs.ok and obs.kind in _READS and ttfb is not None else None
+        return []
+    found = [Look(obs.bytes_received, obs.timings_ms.get("body"), obs.timings_ms.get("ttfb"))]
+    facts = obs.facts
+    if isinstance(facts, WebFacts) and facts.second_bytes is not None:
+        found.append(Look(facts.second_bytes, facts.second_body_ms, facts.second_ttfb_ms))
+    return found
 
 
 def yardstick(controls: Sequence[Observation]) -> Yardstick:
     """The speed of the control sites' checks (``controls``) in this run."""
-    rates = [r for o in controls if (r := body_kbits(o)) is not None]
-    waits = [t for o in controls if (t := _ttfb(o)) is not None]
+    seen = [look for o in controls for look in looks(o)]
+    rates = [r for look in seen if (r := look.kbits()) is not None]
+    waits = [look.ttfb_ms for look in seen if look.ttfb_ms is not None]
     return Yardstick(median(rates) if rates else None, median(waits) if waits else None)
 
 
 def slowed_reads(service: Sequence[Observation], controls: Yardstick) -> tuple[str, ...]:
-    """The service's reads that show it slowed down against the controls, or () when its
-    best read does not (one fast read of the service clears it: the slowdown would hit
-    every one of its addresses)."""
-    by_rate = [(o.check_id, r) for o in service if (r := body_kbits(o)) is not None]
-    by_wait = [(o.check_id, t) for o in service if (t := _ttfb(o)) is not None]
+    """The service's reads that show it slowed down against the controls, or () when one of
+    its looks does not (one fast read of the service clears it: the slowdown would hit every
+    one of its addresses, every time)."""
+    seen = [(o.check_id, look) for o in service for look in looks(o)]
     slow: list[str] = []
+    by_rate = [(cid, look, r) for cid, look in seen if (r := look.kbits()) is not None]
     if by_rate and controls.kbits is not None:
         limit = min(controls.kbits / thresholds.SERVICE_SLOWER_FACTOR,
                     thresholds.SERVICE_SLOW_FLOOR_KBITS)
-        if max(r for _, r in by_rate) < limit:
-            slow += [cid for cid, _ in by_rate]
+        if all(r < limit and (look.body_ms or 0.0) >= thresholds.SERVICE_SLOW_MIN_BODY_MS
+               for _, look, r in by_rate):
+            slow += [cid for cid, _, _ in by_rate if cid not in slow]
+    by_wait = [(cid, look.ttfb_ms) for cid, look in seen if look.ttfb_ms is not None]
     if by_wait and controls.ttfb_ms is not None:
         floor = max(controls.ttfb_ms * thresholds.SERVICE_SLOWER_FACTOR,
                     thresholds.SERVICE_SLOW_TTFB_MS)
