@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.analysis import thresholds
+from app.analysis.looks import Look, looks, rate_kbits
 from app.analysis.model import CauseId
 from app.core.failures import Failure
 from app.core.model import DnsFlag, Feature, Kind, Observation, Phase, Role
@@ -78,21 +79,17 @@ def throughput_kbits(obs: Observation, min_bytes: int = thresholds.SLOW_MIN_BYTE
     return rate_kbits(obs.bytes_received, obs.timings_ms.get("body"), min_bytes)
 
 
-def rate_kbits(body_bytes: int, body_ms: float | None, min_bytes: int) -> float | None:
-    """``body_bytes`` over ``body_ms``, in kbit/s, when at least ``min_bytes`` came. A body
-    that came within a millisecond of its first byte (already waiting when it was read) counts
-    as one millisecond: as fast as can be told, and the same after the report rounds it."""
-    if body_bytes < min_bytes or body_ms is None or body_ms < 0:
-        return None
-    return body_bytes * 8 / max(body_ms, thresholds.FASTEST_BODY_MS)  # bits/ms == kbit/s
-
-
 def is_slow(obs: Observation) -> bool:
-    rate = throughput_kbits(obs)
+    """A read too slow for its size, or a first byte too late — on every look at it (a
+    second look that came fast shows the first one was a pause, not the line)."""
+    return all(_slow_look(look) for look in looks(obs))
+
+
+def _slow_look(look: Look) -> bool:
+    rate = look.kbits(thresholds.SLOW_MIN_BYTES)
     if rate is not None and rate < thresholds.SLOW_KBITS:
         return True
-    ttfb = obs.timings_ms.get("ttfb")
-    return ttfb is not None and ttfb > thresholds.SLOW_TTFB_MS
+    return look.ttfb_ms is not None and look.ttfb_ms > thresholds.SLOW_TTFB_MS
 
 
 def led_elsewhere(obs: Observation) -> bool:

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from app.analysis import thresholds
-from app.analysis.evidence import rate_kbits
-from app.core.facts import WebFacts
+from app.analysis.looks import Look, looks
 from app.core.model import Kind, Observation
 
 _READS = frozenset({Kind.HTTPS, Kind.HTTP})
@@ -42,34 +41,15 @@ class Yardstick:
     ttfb_ms: float | None = None  # median time to first byte of their finished reads
 
 
-@dataclass(frozen=True)
-class Look:
-    """One read of the same bytes: the check's own, or the probe's second look."""
-
-    body_bytes: int
-    body_ms: float | None
-    ttfb_ms: float | None
-
-    def kbits(self) -> float | None:
-        """Body throughput, when the read was big enough to show speed."""
-        return rate_kbits(self.body_bytes, self.body_ms, thresholds.SPEED_MIN_BYTES)
-
-
-def looks(obs: Observation) -> list[Look]:
-    """The finished reads of a check: its own, and its second look when the probe took one."""
-    if not obs.ok or obs.kind not in _READS:
-        return []
-    found = [Look(obs.bytes_received, obs.timings_ms.get("body"), obs.timings_ms.get("ttfb"))]
-    facts = obs.facts
-    if isinstance(facts, WebFacts) and facts.second_bytes is not None:
-        found.append(Look(facts.second_bytes, facts.second_body_ms, facts.second_ttfb_ms))
-    return found
+def _reads(obs: Observation) -> list[Look]:
+    """A finished read's looks; nothing for a failed check or one that reads no body."""
+    return looks(obs) if obs.ok and obs.kind in _READS else []
 
 
 def yardstick(controls: Sequence[Observation]) -> Yardstick:
     """The speed of the control sites' checks (``controls``) in this run."""
-    seen = [look for o in controls for look in looks(o)]
-    rates = [r for look in seen if (r := look.kbits()) is not None]
+    seen = [look for o in controls for look in _reads(o)]
+    rates = [r for look in seen if (r := look.kbits(thresholds.SPEED_MIN_BYTES)) is not None]
     waits = [look.ttfb_ms for look in seen if look.ttfb_ms is not None]
     return Yardstick(median(rates) if rates else None, median(waits) if waits else None)
 
@@ -78,9 +58,10 @@ def slowed_reads(service: Sequence[Observation], controls: Yardstick) -> tuple[s
     """The service's reads that show it slowed down against the controls, or () when one of
     its looks does not (one fast read of the service clears it: the slowdown would hit every
     one of its addresses, every time)."""
-    seen = [(o.check_id, look) for o in service for look in looks(o)]
+    seen = [(o.check_id, look) for o in service for look in _reads(o)]
     slow: list[str] = []
-    by_rate = [(cid, look, r) for cid, look in seen if (r := look.kbits()) is not None]
+    by_rate = [(cid, look, r) for cid, look in seen
+               if (r := look.kbits(thresholds.SPEED_MIN_BYTES)) is not None]
     if by_rate and controls.kbits is not None:
         limit = min(controls.kbits / thresholds.SERVICE_SLOWER_FACTOR,
                     thresholds.SERVICE_SLOW_FLOOR_KBITS)

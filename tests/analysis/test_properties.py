@@ -12,12 +12,14 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.analysis import thresholds
 from app.analysis.diagnose import diagnose
 from app.analysis.model import NetworkStatus, Verdict
 from app.analysis.progressive import network_settled
 from app.analysis.verdicts import SIGNALLING
+from app.core.facts import WebFacts
 from app.core.model import Observation
-from tests.analysis.factory import CONNECTED, ENTRIES, NO_INTERFACE, catalog, fail, ok
+from tests.analysis.factory import CONNECTED, ENTRIES, NO_INTERFACE, catalog, fail, healthy, ok
 
 PHASES = ["dns", "tcp", "tls", "http", "udp"]
 FAILURES = ["generic_timeout_error", "connection_reset", "connection_refused", "eof_error",
@@ -232,3 +234,34 @@ def test_one_service_slowed_down_is_never_blocked_and_blames_nobody_else(case):
                 assert "throttled" in {c.id for c in s.causes}, s
             elif s.service != slowed:
                 assert s.verdict == Verdict.WORKS, (feature.feature, s)
+
+
+@st.composite
+def one_read_paused(draw: st.DrawFn) -> list[Observation]:
+    """Everything fast, except that one service's read paused: for less than a busy computer
+    can pause (SERVICE_SLOW_MIN_BODY_MS), or for as long as it likes (up to 5 s) with a second
+    look that came fast (app/engine/second_look.py)."""
+    paused = draw(st.sampled_from([i for i, _s, f, k, _r in ENTRIES
+                                   if k.value == "https" and f.value != "network"]))
+    size = draw(st.sampled_from([8192, 16384, 65536]))
+    if draw(st.booleans()):
+        body = draw(st.floats(0.0, thresholds.SERVICE_SLOW_MIN_BODY_MS - 0.1))
+        facts = None
+    else:
+        body = draw(st.floats(thresholds.SERVICE_SLOW_MIN_BODY_MS, 5000.0))
+        facts = WebFacts(complete=True, second_ttfb_ms=40.0, second_bytes=size,
+                         second_body_ms=draw(st.floats(0.0, 20.0)))
+    read = ok(paused, bytes_received=size, facts=facts,
+              timings_ms={"dns": 5, "tcp": 20, "tls": 30, "ttfb": 40, "body": body})
+    return [read if o.check_id == paused else o for o in healthy()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(one_read_paused())
+def test_one_paused_read_never_singles_a_service_out(obs):
+    """One pause of a busy computer in one read (CI, stop 21) is no slowdown: everything
+    stays "works", and nobody is called slowed down."""
+    d = run(obs)
+    assert d.network.status == NetworkStatus.ONLINE and not d.network.causes
+    for feature in d.features:
+        assert feature.verdict == Verdict.WORKS, feature
