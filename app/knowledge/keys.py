@@ -146,6 +146,8 @@ def timing_name(step: str) -> str:
 
 UNIT_MS = "unit.ms"
 DETAILS_STALLED = "details.stalled"
+# A service's read that came in slowly was read again (app/engine/second_look.py)
+DETAILS_READ_AGAIN = "details.read_again"
 
 
 def service_line(feature: str, verdict: Verdict) -> str:
@@ -363,7 +365,7 @@ def all_keys() -> list[str]:
     keys += [check_label(f"server.{f}") for f in (*FEATURES, "network")]
     keys += [check_label(t) for t in (*CHECK_LABEL_ROLES, *CHECK_LABEL_KINDS)]
     keys += [phase_name(p) for p in PHASES] + [timing_name(s) for s in TIMINGS]
-    keys += [UNIT_MS, DETAILS_STALLED]
+    keys += [UNIT_MS, DETAILS_STALLED, DETAILS_READ_AGAIN]
     keys += _network_keys()
     for cause in CauseId:
         keys += [cause_text(cause, p) for p in CAUSE_PARTS]

@@ -113,3 +113,25 @@ def test_steps_are_numbered_one_way_in_rich_text_and_plain_text():
     assert text.splitlines() == ["1. Перезагрузите роутер", "   1. Выключите роутер.",
                                  "   2. Включите снова."]
     assert not re.search(r"\d\)", text)  # «1.» as in the window, the reports, the terminal
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", "прочитано ещё раз: 8192 байта, первый байт 7 мс, загрузка 1629 мс"),
+    ("en", "read again: 8192 bytes, first byte 7 ms, loading 1629 ms"),
+])
+def test_details_show_a_second_look_at_a_slow_read(lang, words):
+    """Support staff see why a slowed service's check took twice as long: it was read again."""
+    from app.core.facts import WebFacts
+    from app.core.model import Feature, Kind, Observation, Phase, Role
+    from app.ui import language
+    from app.ui.models.checks_model import Row
+
+    language.set_language(lang)
+    obs = Observation("tg-web-https", "Telegram", Feature.MESSAGES, Kind.HTTPS, Role.SERVICE,
+                      "https://web.telegram.org/", True, None, Phase.HTTP, 3510,
+                      timings_ms={"ttfb": 9.0, "body": 1525.0}, bytes_received=8192,
+                      status_code=206,
+                      facts=WebFacts(complete=True, second_ttfb_ms=7.4, second_body_ms=1628.6,
+                                     second_bytes=8192))
+    detail = Row(obs, None).cells()[-1]
+    assert detail == f"HTTP 206 {words}"

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.catalog import Catalog
+from app.core.facts import WebFacts
 from app.core.model import Check, Observation
 from app.i18n import Translator
-from app.knowledge.keys import DETAILS_STALLED
+from app.knowledge.keys import DETAILS_READ_AGAIN, DETAILS_STALLED
 from app.knowledge.names import (
     byte_count,
     check_label,
     feature_name,
+    milliseconds,
     phase_name,
     service_name,
     term,
@@ -61,6 +63,12 @@ class Row:
         if o.stalled_after_bytes is not None:
             stalled = tr.format(DETAILS_STALLED, bytes=byte_count(o.stalled_after_bytes, tr))
             detail = f"{detail} {stalled}".strip()
+        again = o.facts if isinstance(o.facts, WebFacts) else None
+        if again is not None and again.second_bytes is not None:
+            looked = tr.format(DETAILS_READ_AGAIN, bytes=byte_count(again.second_bytes, tr),
+                               ttfb=milliseconds(again.second_ttfb_ms or 0.0, tr),
+                               body=milliseconds(again.second_body_ms or 0.0, tr))
+            detail = f"{detail} {looked}".strip()
         feature = str(getattr(o.feature, "value", o.feature))
         feature_text = term("network", tr) if feature == "network" else feature_name(feature, tr)
         return (service_name(o.service, tr), feature_text, self.label(tr), o.target, result,
