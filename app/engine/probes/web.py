@@ -66,7 +66,9 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
                     facts["stalled_after_bytes"] = failed.response.body_bytes
             raise
         again = None
-        if second_look.deserved(check, response, clock):
+        if (second_look.deserved(check, response, clock)
+                and _judge_status(check, response, redirect_is_failure) is None
+                and _judge_content(check, response) is None):  # only an answer worth timing
             again = await second_look.take(check, ctx, request, use_tls=use_tls, first=response,
                                            reader=reader, writer=writer,
                                            address=facts.get("peer_address"), budget=budget)
