@@ -17,8 +17,8 @@ FASTEST_BODY_MS = 1.0
 SLOW_TTFB_MS = 4000.0
 # The network as a whole is "throttled" when at least this share of judged transfers is slow.
 NETWORK_SLOW_SHARE = 0.5
-# One service slowed down on its own (app/analysis/speed.py): its best read is this many
-# times slower than the same run's control sites, while the line as a whole is not slow.
+# One service slowed down on its own (app/analysis/speed.py): every look at its reads is this
+# many times slower than the same run's control sites, while the line as a whole is not slow.
 SERVICE_SLOWER_FACTOR = 10.0
 # Reads that can show a service's speed: an 8 KiB body takes ~1 s at 64 kbit/s and a few
 # milliseconds on a working line (the catalog gives each messenger and tile server one). A

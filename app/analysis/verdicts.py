@@ -5,7 +5,8 @@ Rules (docs/verdicts.md, "Services and features"):
 - no endpoint gave evidence                        -> unknown
 - every endpoint worked and none was slow          -> works
 - every endpoint reached, some slow                -> degraded (throttled)
-- its best big read 10x slower than the controls'  -> degraded (throttled), never blocked;
+- every look at its speed reads 10x slower than the controls' (and no pause: >= 150 ms)
+                                                   -> degraded (throttled), never blocked;
   its silences then count as slowness, not as a block (app/analysis/speed.py)
 - some worked, some failed                         -> degraded, naming the causes (partial block)
 - none worked, failures telling, network works     -> blocked

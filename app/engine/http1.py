@@ -3,8 +3,9 @@
 Why by hand: we need facts a library hides — time to first byte, how many body bytes came
 before a transfer froze (the "16 KB freeze" of foreign TLS connections), and the exact point
 of failure. One request per connection (``Connection: close``) — except DNS over HTTPS, which
-may ask a second question on the same connection (``keep_alive``, ``reusable``); bodies are
-streamed and counted, never kept beyond a short prefix for the captive-portal hint.
+may ask a second question on the same connection, and a service's slow read, which may be read
+again (``keep_alive``, ``reusable``; app/engine/second_look.py); bodies are streamed and
+counted, never kept beyond a short prefix for the captive-portal hint.
 """
 
 from __future__ import annotations

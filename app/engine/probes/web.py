@@ -65,10 +65,9 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
                 if failed.failure == F.STALLED:
                     facts["stalled_after_bytes"] = failed.response.body_bytes
             raise
+        failure, detail = _judge(check, response, redirect_is_failure)
         again = None
-        if (second_look.deserved(check, response, clock)
-                and _judge_status(check, response, redirect_is_failure) is None
-                and _judge_content(check, response) is None):  # only an answer worth timing
+        if failure is None and second_look.deserved(check, response, clock):
             again = await second_look.take(check, ctx, request, use_tls=use_tls, first=response,
                                            reader=reader, writer=writer,
                                            address=facts.get("peer_address"), budget=budget)
@@ -82,13 +81,21 @@ async def fetch(check: Check, ctx: ProbeContext, *, use_tls: bool,
         facts["facts"] = dataclasses.replace(
             facts["facts"], second_ttfb_ms=round(again.ttfb_ms, 1),
             second_body_ms=round(again.body_ms, 1), second_bytes=again.body_bytes)
-    failure = _judge_status(check, response, redirect_is_failure)
-    detail = f"HTTP {response.status} {response.reason}".strip() if failure else None
-    if failure is None and 200 <= response.status < 300:
-        detail = _judge_content(check, response)
-        failure = F.UNEXPECTED_CONTENT if detail else None
     return observation(check, clock, ok=failure is None, phase=Phase.HTTP, failure=failure,
                        failure_detail=detail, **facts)
+
+
+def _judge(check: Check, response: HttpResponse, redirect_is_failure: bool
+           ) -> tuple[Failure | None, str | None]:
+    """(failure, detail) of an answer that arrived: its status, then a 2xx answer's content."""
+    failure = _judge_status(check, response, redirect_is_failure)
+    if failure is not None:
+        return failure, f"HTTP {response.status} {response.reason}".strip()
+    if 200 <= response.status < 300:
+        detail = _judge_content(check, response)
+        if detail:
+            return F.UNEXPECTED_CONTENT, detail
+    return None, None
 
 
 def _judge_content(check: Check, response: HttpResponse) -> str | None:
